@@ -1,0 +1,64 @@
+# argmap: `make run` sets everything up and serves the seeded map; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+# Debian/Ubuntu packages: Graphviz, fonts with Latin and Hangul coverage, Node.js for the
+# front-end files.
+APT_PACKAGES := graphviz fonts-dejavu-core fonts-nanum nodejs npm
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test setup system-deps lint clean
+
+run: setup
+	$(BIN)/argmap init
+	@echo "argmap: open http://$(HOST):$(PORT)/ in your browser"
+	$(BIN)/argmap serve --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/ruff check argmap tests
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check argmap tests
+
+setup: system-deps $(BIN)/.installed static/vendor/htmx.min.js
+
+# Installs only what is missing; on systems without apt-get it says what to install instead.
+system-deps:
+	@missing=""; \
+	command -v dot >/dev/null || missing="$$missing graphviz"; \
+	fc-list 2>/dev/null | grep -qi 'DejaVu Sans' || missing="$$missing fonts-dejavu-core"; \
+	fc-list ':lang=ko' 2>/dev/null | grep -q . || missing="$$missing fonts-nanum"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null; then \
+	    echo "argmap: installing system packages:$$missing"; \
+	    $(SUDO) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "argmap: missing system packages:$$missing"; \
+	    echo "  Install Graphviz (https://graphviz.org/download/; 'brew install graphviz' on macOS),"; \
+	    echo "  a font covering Hangul (e.g. Noto Sans CJK or Nanum Gothic), Node.js with npm,"; \
+	    echo "  and Python 3.11+ with venv; then run make again."; \
+	    exit 1; \
+	  fi; \
+	fi
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+static/vendor/htmx.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

@@ -1,0 +1,39 @@
+"""argmap: map the arguments of a text and draw them with Graphviz."""
+
+import os
+
+from flask import Flask
+from flask_htmx import HTMX
+
+from argmap import db, paths
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("ARGMAP_INSTANCE") or None,
+                instance_relative_config=True, template_folder=str(paths.TEMPLATES),
+                static_folder=str(paths.STATIC))
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(
+        DATABASE_URL=os.environ.get("DATABASE_URL")
+        or f"sqlite:///{os.path.join(app.instance_path, 'argmap.sqlite3')}",
+        SEEDS_DIR=str(paths.SEEDS),
+        RENDER_CACHE_DIR=os.path.join(app.instance_path, "render-cache"),
+        RENDER_CACHE_MAX_BYTES=200 * 1024 * 1024,
+        RENDER_TIMEOUT=30.0,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+
+    db.init_app(app)
+    HTMX(app)
+
+    from argmap import cli
+    from argmap.web import errors, maps
+
+    app.register_blueprint(maps.bp)
+    errors.register(app)
+    cli.register(app)
+    return app

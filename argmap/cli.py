@@ -1,0 +1,161 @@
+"""The `argmap` command: init, serve, export and attach-text (plus Flask's own commands).
+
+Every failure ends as one line on stderr ("Error: what, where") and a non-zero exit.
+"""
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy.exc import OperationalError
+from sqlmodel import select
+
+from argmap import db
+from argmap.errors import ArgmapError, MapFileError, NotFound
+from argmap.mapfile import load_map_file
+from argmap.maps import attach_text, import_map, load_map_data
+from argmap.models import Map
+from argmap.render import FORMATS, render
+
+
+def user_errors(command):
+    """Turn argmap's errors into click's one-line 'Error: …' and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ArgmapError as exc:
+            raise click.ClickException(str(exc)) from exc
+        except OperationalError as exc:
+            if "no such table" in str(exc) or "does not exist" in str(exc):
+                raise click.ClickException(
+                    f"the database at {db.engine().url!r} is not initialised; run 'argmap init'"
+                ) from exc
+            raise click.ClickException(f"database error: {exc.orig}") from exc
+
+    return wrapper
+
+
+def initialise(seeds_dir: str | Path) -> list[tuple[str, str]]:
+    """Create the schema and load every seed map not yet in the database, in one transaction.
+
+    Returns (slug, "loaded" | "already present") per seed file. All files are read and checked
+    before anything is stored, so a broken seed leaves the database as it was.
+    """
+    db.create_schema(db.engine())
+    maps = [load_map_file(path) for path in sorted(Path(seeds_dir).glob("*.yaml"))]
+    session = db.session()
+    report = []
+    with db.transaction(session):
+        present = set(session.exec(select(Map.slug)).all())
+        for data in maps:
+            if data.slug in present:
+                report.append((data.slug, "already present"))
+                continue
+            import_map(session, data=data)
+            present.add(data.slug)
+            report.append((data.slug, "loaded"))
+    return report
+
+
+@click.command("init")
+@click.option("--seeds", "seeds_dir", type=click.Path(file_okay=False),
+              help="Folder of seed map files (default: the bundled seeds/).")
+@with_appcontext
+@user_errors
+def init_command(seeds_dir: str | None) -> None:
+    """Create the database and load the seed maps. Safe to run again."""
+    report = initialise(seeds_dir or current_app.config["SEEDS_DIR"])
+    click.echo(f"database: {db.engine().url.render_as_string(hide_password=True)}")
+    for slug, what in report:
+        click.echo(f"  {slug}: {what}")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+@user_errors
+def serve_command(host: str, port: int) -> None:
+    """Initialise if needed, then serve the web app."""
+    initialise(current_app.config["SEEDS_DIR"])
+    app: Flask = current_app._get_current_object()
+    click.echo(f"argmap is serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+def resolve_map(ref: str):
+    """MAP is a map file when it names one (or looks like a path), else a slug."""
+    path = Path(ref)
+    if path.suffix in (".yaml", ".yml") or path.exists() or "/" in ref:
+        return load_map_file(path)
+    try:
+        return load_map_data(db.session(), slug=ref)
+    except NotFound:
+        known = ", ".join(db.session().exec(select(Map.slug).order_by(Map.slug)).all())
+        raise NotFound(f"no map '{ref}' in the database"
+                       + (f" (known maps: {known})" if known else " (it has no maps yet)")
+                       ) from None
+
+
+@click.command("export")
+@click.argument("map_ref", metavar="MAP")
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)),
+              help="Output format (default: from the -o file name, else svg).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Output file, or - for stdout (default: MAP-slug.FORMAT).")
+@with_appcontext
+@user_errors
+def export_command(map_ref: str, fmt: str | None, output: str | None) -> None:
+    """Draw MAP (a slug in the database, or a map file) as SVG, PNG, PDF or DOT."""
+    if fmt is None:
+        suffix = Path(output).suffix.lstrip(".").lower() if output else ""
+        fmt = suffix if suffix in FORMATS else "svg"
+    data = resolve_map(map_ref)
+    body = render(data, fmt, timeout=current_app.config["RENDER_TIMEOUT"])
+    target = output or f"{data.slug}.{fmt}"
+    if target == "-":
+        sys.stdout.buffer.write(body)
+        return
+    try:
+        Path(target).write_bytes(body)
+    except OSError as exc:
+        raise MapFileError(target, f"cannot write: {exc.strerror or exc}") from exc
+    click.echo(f"wrote {target} ({len(body):,} bytes)", err=True)
+
+
+@click.command("attach-text")
+@click.argument("slug")
+@click.argument("text_file", type=click.Path(dir_okay=False))
+@with_appcontext
+@user_errors
+def attach_text_command(slug: str, text_file: str) -> None:
+    """Attach a map's source text and anchor its nodes' passages in it."""
+    try:
+        text = Path(text_file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MapFileError(text_file, f"cannot read text: {getattr(exc, 'strerror', exc)}"
+                           ) from exc
+    session = db.session()
+    with db.transaction(session):
+        anchored = attach_text(session, slug=slug, text=text)
+    click.echo(f"{slug}: text attached, {anchored} passages anchored")
+
+
+def register(app: Flask) -> None:
+    for command in (init_command, serve_command, export_command, attach_text_command):
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from argmap import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(name="argmap", create_app=_create_app,
+                  help="argmap: map the arguments of a text and draw them with Graphviz.")

@@ -1,0 +1,40 @@
+"""Errors that reach a user: each carries one line saying what went wrong and where."""
+
+
+class ArgmapError(Exception):
+    """Base class; str(error) is the message shown on the CLI or next to a form field."""
+
+
+class NotFound(ArgmapError):
+    pass
+
+
+class InvalidInput(ArgmapError):
+    """Bad input for one field; `field` names it so the web UI can show the message there."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class MapFileError(ArgmapError):
+    """A map file that cannot be read or does not follow docs/map-format.md."""
+
+    def __init__(self, path: str, message: str, *, line: int | None = None):
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.line = line
+
+
+class RenderError(ArgmapError):
+    pass
+
+
+class GraphvizMissing(RenderError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Graphviz 'dot' was not found on PATH. Install Graphviz: "
+            "'sudo apt-get install graphviz' on Debian/Ubuntu, 'brew install graphviz' on macOS, "
+            "or see https://graphviz.org/download/"
+        )

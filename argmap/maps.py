@@ -1,0 +1,148 @@
+"""Map-level data operations: find, list, import a MapData, snapshot a map, attach its text.
+
+Functions take the session and keyword arguments and never commit: the caller wraps each
+change in `db.transaction`, so a failure leaves nothing behind.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from argmap.errors import InvalidInput, NotFound
+from argmap.mapdata import DocumentMeta, MapData, NodeData, RelationData, SourceData
+from argmap.models import Map, Node, Relation, RelationKind, Source, utcnow
+from argmap.passages import resolve_passage
+
+
+def get_map(session: Session, *, slug: str) -> Map:
+    found = session.exec(select(Map).where(Map.slug == slug)).first()
+    if found is None:
+        raise NotFound(f"no map with the slug '{slug}'")
+    return found
+
+
+def bump_revision(session: Session, *, map_id: int) -> None:
+    """Record that the map changed; done in SQL so concurrent writers never lose a bump."""
+    session.execute(update(Map).where(Map.id == map_id)
+                    .values(revision=Map.revision + 1, updated_at=utcnow()))
+
+
+@dataclass(frozen=True)
+class MapSummary:
+    slug: str
+    title: str
+    description: str
+    doc_title: str | None
+    doc_author: str | None
+    node_count: int
+    updated_at: object
+
+
+def list_maps(session: Session) -> list[MapSummary]:
+    counts = (select(Node.map_id, func.count(Node.id).label("n"))
+              .group_by(Node.map_id).subquery())
+    rows = session.exec(
+        select(Map, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.map_id == Map.id)
+        .order_by(Map.title)
+    ).all()
+    return [MapSummary(m.slug, m.title, m.description, m.doc_title, m.doc_author, n,
+                       m.updated_at) for m, n in rows]
+
+
+def import_map(session: Session, *, data: MapData) -> Map:
+    """Store a whole MapData (already validated by its reader) as a new map."""
+    if session.exec(select(Map.id).where(Map.slug == data.slug)).first() is not None:
+        raise InvalidInput(f"a map with the slug '{data.slug}' already exists", field="slug")
+    doc = data.document
+    new_map = Map(slug=data.slug, title=data.title, description=data.description,
+                  doc_title=doc.title, doc_author=doc.author, doc_outlet=doc.outlet,
+                  doc_date=doc.date, doc_url=doc.url)
+    session.add(new_map)
+    session.flush()
+    source_ids = {}
+    for src in data.sources:
+        row = Source(map_id=new_map.id, key=src.key, document=src.document,
+                     locator=src.locator, quote=src.quote, url=src.url)
+        session.add(row)
+        session.flush()
+        source_ids[src.key] = row.id
+    node_ids = {}
+    for node in data.nodes:
+        row = Node(map_id=new_map.id, key=node.key, kind=node.kind, text=node.text,
+                   title=node.title, author=node.author, origin=node.origin,
+                   source_id=source_ids.get(node.cites),
+                   passage_paragraph=node.passage_paragraph, passage_quote=node.passage_quote)
+        session.add(row)
+        session.flush()
+        node_ids[node.key] = row.id
+    relation_ids = {}
+    # Undercuts point at relations, so store node-to-node relations first.
+    for rel in sorted(data.relations, key=lambda r: r.is_undercut):
+        row = Relation(map_id=new_map.id, kind=rel.kind, source_node_id=node_ids[rel.source])
+        if rel.is_undercut:
+            row.target_relation_id = relation_ids[rel.target]
+        else:
+            row.target_node_id = node_ids[rel.target]
+        session.add(row)
+        session.flush()
+        relation_ids[rel.ref] = row.id
+    return new_map
+
+
+def load_map_data(session: Session, *, slug: str) -> MapData:
+    """Snapshot a stored map for rendering and export, in a fixed number of queries."""
+    found = get_map(session, slug=slug)
+    sources = session.exec(select(Source).where(Source.map_id == found.id)
+                           .order_by(Source.id)).all()
+    nodes = session.exec(select(Node).where(Node.map_id == found.id).order_by(Node.id)).all()
+    relations = session.exec(select(Relation).where(Relation.map_id == found.id)
+                             .order_by(Relation.id)).all()
+    source_keys = {s.id: s.key for s in sources}
+    node_keys = {n.id: n.key for n in nodes}
+    refs: dict[int, str] = {}
+    rel_data = []
+    for rel in sorted(relations, key=lambda r: (r.kind == RelationKind.UNDERCUT, r.id)):
+        target = (refs[rel.target_relation_id] if rel.target_relation_id is not None
+                  else node_keys[rel.target_node_id])
+        item = RelationData(kind=rel.kind, source=node_keys[rel.source_node_id], target=target)
+        refs[rel.id] = item.ref
+        rel_data.append(item)
+    return MapData(
+        slug=found.slug, title=found.title, description=found.description,
+        revision=found.revision,
+        document=DocumentMeta(title=found.doc_title, author=found.doc_author,
+                              outlet=found.doc_outlet, date=found.doc_date, url=found.doc_url),
+        sources=tuple(SourceData(key=s.key, document=s.document, locator=s.locator,
+                                 quote=s.quote, url=s.url) for s in sources),
+        nodes=tuple(NodeData(key=n.key, kind=n.kind, text=n.text, title=n.title,
+                             author=n.author, origin=n.origin,
+                             cites=source_keys.get(n.source_id),
+                             passage_paragraph=n.passage_paragraph,
+                             passage_quote=n.passage_quote) for n in nodes),
+        relations=tuple(rel_data),
+    )
+
+
+def attach_text(session: Session, *, slug: str, text: str) -> int:
+    """Attach the map's source text and resolve every node's passage anchor against it.
+
+    Returns the number of anchored nodes. Any anchor that does not match fails the whole
+    change, naming the node.
+    """
+    found = get_map(session, slug=slug)
+    nodes = session.exec(select(Node).where(Node.map_id == found.id,
+                                            Node.passage_quote.is_not(None))).all()
+    for node in nodes:
+        try:
+            node.passage_start, node.passage_end = resolve_passage(
+                text, paragraph=node.passage_paragraph, quote=node.passage_quote)
+        except InvalidInput as exc:
+            raise InvalidInput(f"node '{node.key}': {exc}", field="passage") from exc
+        node.updated_at = utcnow()
+    found.source_text = text
+    session.add(found)
+    session.flush()
+    bump_revision(session, map_id=found.id)
+    return len(nodes)

@@ -1,0 +1,185 @@
+"""The argument-map schema: Map, Source, Node and Relation.
+
+Integrity lives in the database, not only in Python: composite foreign keys keep a relation's
+ends (and a node's citation) inside one map, CHECK constraints reject self-relations and
+half-formed undercuts, and ON DELETE CASCADE removes a node's relations and the undercuts on
+them in the statement that deletes the node.
+"""
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import CheckConstraint, ForeignKeyConstraint, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from argmap.errors import InvalidInput
+
+TEXT_MAX = 2000
+TITLE_MAX = 120
+QUOTE_MAX = 200
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class NodeKind(StrEnum):
+    THESIS = "thesis"
+    CLAIM = "claim"
+    EVIDENCE = "evidence"
+    REBUTTAL = "rebuttal"
+
+
+class RelationKind(StrEnum):
+    SUPPORT = "support"
+    ATTACK = "attack"
+    UNDERCUT = "undercut"  # an attack on a support relation: "this does not follow"
+
+
+class Origin(StrEnum):
+    DOCUMENT = "document"  # restates the map's source text
+    EDITOR = "editor"  # added by the map's editors
+
+
+def _in(column: str, enum: type[StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in enum)})"
+
+
+# --- Map -------------------------------------------------------------------------------
+
+
+class MapBase(SQLModel):
+    slug: str = Field(max_length=80, regex=SLUG_PATTERN)
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=4000)
+    doc_title: str | None = Field(default=None, max_length=300)
+    doc_author: str | None = Field(default=None, max_length=200)
+    doc_outlet: str | None = Field(default=None, max_length=200)
+    doc_date: date | None = None
+    doc_url: str | None = Field(default=None, max_length=500)
+
+
+class Map(MapBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=80, unique=True, index=True)
+    source_text: str | None = Field(default=None, sa_type=Text)
+    revision: int = Field(default=1)  # every change to the map or its contents increments it
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class MapCreate(MapBase):
+    pass
+
+
+# --- Source ----------------------------------------------------------------------------
+
+
+class SourceBase(SQLModel):
+    document: str = Field(min_length=1, max_length=300)
+    locator: str = Field(min_length=1, max_length=120)
+    quote: str | None = Field(default=None, max_length=QUOTE_MAX)
+    url: str | None = Field(default=None, max_length=500, regex=r"^https?://\S+$")
+
+
+class Source(SourceBase, table=True):
+    __table_args__ = (
+        UniqueConstraint("map_id", "id"),
+        UniqueConstraint("map_id", "key"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    map_id: int = Field(foreign_key="map.id", ondelete="CASCADE", index=True)
+    key: str = Field(max_length=80)
+
+
+class SourceCreate(SourceBase):
+    key: str = Field(max_length=80, regex=SLUG_PATTERN)
+
+
+# --- Node ------------------------------------------------------------------------------
+
+
+class NodeBase(SQLModel):
+    kind: NodeKind = Field(sa_type=String(16))
+    text: str = Field(min_length=1, max_length=TEXT_MAX, sa_type=Text)
+    title: str | None = Field(default=None, max_length=TITLE_MAX)
+    author: str | None = Field(default=None, max_length=120)
+    origin: Origin = Field(default=Origin.DOCUMENT, sa_type=String(16))
+    # The passage of the map's source text this node paraphrases: a short exact phrase and
+    # its paragraph (Nth non-blank line). Offsets are filled in once the text is attached.
+    passage_paragraph: int | None = Field(default=None, ge=1)
+    passage_quote: str | None = Field(default=None, max_length=QUOTE_MAX)
+
+
+class Node(NodeBase, table=True):
+    __table_args__ = (
+        UniqueConstraint("map_id", "id"),
+        UniqueConstraint("map_id", "key"),
+        ForeignKeyConstraint(["map_id", "source_id"], ["source.map_id", "source.id"]),
+        CheckConstraint(_in("kind", NodeKind), name="node_kind"),
+        CheckConstraint(_in("origin", Origin), name="node_origin"),
+        CheckConstraint(f"length(text) BETWEEN 1 AND {TEXT_MAX}", name="node_text_length"),
+        CheckConstraint("(passage_start IS NULL) = (passage_end IS NULL)", name="node_passage"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    map_id: int = Field(foreign_key="map.id", ondelete="CASCADE", index=True)
+    key: str = Field(max_length=80)  # stable, human-readable id within the map
+    source_id: int | None = Field(default=None, index=True)  # the citation
+    passage_start: int | None = None
+    passage_end: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class NodeCreate(NodeBase):
+    key: str = Field(max_length=80, regex=SLUG_PATTERN)
+
+
+# --- Relation --------------------------------------------------------------------------
+
+
+class Relation(SQLModel, table=True):
+    """A support or attack from one node to another, or an undercut of a support relation."""
+
+    __table_args__ = (
+        UniqueConstraint("map_id", "id"),
+        # One relation per ordered pair: a node cannot both support and attack the same target.
+        UniqueConstraint("source_node_id", "target_node_id", name="relation_unique_pair"),
+        UniqueConstraint("source_node_id", "target_relation_id", name="relation_unique_undercut"),
+        ForeignKeyConstraint(["map_id", "source_node_id"], ["node.map_id", "node.id"],
+                             ondelete="CASCADE"),
+        ForeignKeyConstraint(["map_id", "target_node_id"], ["node.map_id", "node.id"],
+                             ondelete="CASCADE"),
+        ForeignKeyConstraint(["map_id", "target_relation_id"], ["relation.map_id", "relation.id"],
+                             ondelete="CASCADE"),
+        CheckConstraint(_in("kind", RelationKind), name="relation_kind"),
+        CheckConstraint("source_node_id <> target_node_id", name="relation_not_self"),
+        CheckConstraint(
+            "(kind IN ('support', 'attack') AND target_node_id IS NOT NULL"
+            " AND target_relation_id IS NULL)"
+            " OR (kind = 'undercut' AND target_relation_id IS NOT NULL AND target_node_id IS NULL)",
+            name="relation_target",
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    map_id: int = Field(foreign_key="map.id", ondelete="CASCADE", index=True)
+    kind: RelationKind = Field(sa_type=String(16))
+    source_node_id: int = Field(index=True)
+    target_node_id: int | None = Field(default=None, index=True)
+    target_relation_id: int | None = Field(default=None, index=True)
+    author: str | None = Field(default=None, max_length=120)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+def validate(model: type[SQLModel], values: dict) -> Any:
+    """Validate input with a Create model; the first problem becomes an InvalidInput."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or None
+        raise InvalidInput(f"{field}: {err['msg']}" if field else err["msg"],
+                           field=field) from exc

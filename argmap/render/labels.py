@@ -1,0 +1,44 @@
+"""Graphviz HTML-like labels built from user text.
+
+User text is escaped for HTML (& < > " ') and nothing else: inside an HTML-like label,
+backslashes, braces and quotes are literal, so no DOT escape sequence can leak through.
+"""
+
+import html
+import re
+import textwrap
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def escape(text: str) -> str:
+    return html.escape(_CONTROL.sub("", text), quote=True)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Wrap at spaces only, so joining the lines with spaces gives the text back."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        lines.extend(textwrap.wrap(paragraph, width=width, break_long_words=False,
+                                   break_on_hyphens=False) or [""])
+    return lines
+
+
+def lines_cell(lines: list[str], *, size: int | None = None, color: str | None = None,
+               bold: bool = False, italic: bool = False) -> str:
+    body = '<BR ALIGN="LEFT"/>'.join(escape(line) for line in lines)
+    if bold:
+        body = f"<B>{body}</B>"
+    if italic:
+        body = f"<I>{body}</I>"
+    attrs = "".join(f' {k}="{v}"' for k, v in (("POINT-SIZE", size), ("COLOR", color)) if v)
+    if attrs:
+        body = f"<FONT{attrs}>{body}</FONT>"
+    return f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{body}<BR ALIGN="LEFT"/></TD></TR>'
+
+
+def table(rows: list[str], **attrs: str) -> str:
+    base = {"BORDER": "0", "CELLBORDER": "0", "CELLSPACING": "0", "CELLPADDING": "1"}
+    base.update(attrs)
+    attr_text = " ".join(f'{k}="{v}"' for k, v in base.items())
+    return f"<<TABLE {attr_text}>{''.join(rows)}</TABLE>>"
