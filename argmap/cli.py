@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
+from werkzeug.serving import run_simple
 
 from argmap import db
 from argmap.errors import ArgmapError, MapFileError, NotFound
@@ -85,7 +86,8 @@ def serve_command(host: str, port: int) -> None:
     initialise(current_app.config["SEEDS_DIR"])
     app: Flask = current_app._get_current_object()
     click.echo(f"argmap is serving on http://{host}:{port}/  (Ctrl+C to stop)")
-    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    # app.run() refuses to start inside a Flask CLI command, so serve through werkzeug directly.
+    run_simple(host, port, app, use_reloader=False, threaded=True)
 
 
 def resolve_map(ref: str):

@@ -1,7 +1,8 @@
-"""Graphviz HTML-like labels built from user text.
+r"""Graphviz HTML-like labels built from user text.
 
-User text is escaped for HTML (& < > " ') and nothing else: inside an HTML-like label,
-backslashes, braces and quotes are literal, so no DOT escape sequence can leak through.
+User text is escaped for HTML (& < > " ') and its backslashes are doubled: Graphviz still
+expands escString sequences such as \N (the node name) inside HTML-like labels, even when the
+backslash is written as an entity, and a doubled backslash is the one form it prints as is.
 """
 
 import html
@@ -12,7 +13,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def escape(text: str) -> str:
-    return html.escape(_CONTROL.sub("", text), quote=True)
+    return html.escape(_CONTROL.sub("", text), quote=True).replace("\\", "\\\\")
 
 
 def wrap(text: str, width: int) -> list[str]:

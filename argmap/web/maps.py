@@ -29,3 +29,10 @@ def export(slug: str, fmt: str):
     response = Response(body, mimetype=MEDIA_TYPES[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{slug}.{fmt}"'
     return response
+
+
+@bp.get("/maps/<slug>/diagram.svg")
+def diagram(slug: str):
+    """The diagram on its own, at full size, for the browser to zoom and scroll."""
+    body = map_diagram(db.session(), slug=slug, fmt="svg")
+    return Response(body, mimetype=MEDIA_TYPES["svg"])
