@@ -4,8 +4,8 @@ Nodes and sources are named by their keys, relations by the keys of their ends, 
 map gives the same MapData whether it comes from a file or from the database.
 """
 
-from dataclasses import dataclass, field
 import datetime as dt
+from dataclasses import dataclass, field
 from functools import cached_property
 
 

@@ -186,11 +186,8 @@ def _variants():
     lines, n = inserted_after("title: A tiny map", "colour: blue")
     v["unknown-top-field"] = (lines, n, ["the map: unknown field 'colour'", "allowed: author"])
 
-    lines, n = replaced("slug: tiny-map", "slug: Tiny Map")
-    v["slug-invalid"] = (lines, n, ["the map: field 'slug'", "should match pattern"])
-
     v["title-missing"] = (deleted("title: A tiny map"), 2,
-                          ["the map: field 'title': Field required"])
+                          ["the map: field 'title'"])
 
     lines, n = replaced("    supports: thesis", "    suports: thesis")
     v["unknown-node-field"] = (lines, n, ["node 'claim': unknown field 'suports'",
@@ -283,8 +280,12 @@ def _variants():
     v["source-missing-locator"] = (lines, line_of("    document: The treaty"), [
         "source 'treaty': field 'locator': Field required"])
 
-    lines, n = replaced("    url: https://example.org/treaty", "    url: ftp://example.org/treaty")
-    v["source-bad-url"] = (lines, n, ["source 'treaty': field 'url'", "should match pattern"])
+    lines, n = replaced("    url: https://example.org/treaty", "    url: " + "u" * 501)
+    v["source-url-too-long"] = (lines, n, ["source 'treaty': field 'url'",
+                                           "at most 500 characters"])
+
+    lines, n = replaced("    document: The treaty", "    document: " + "d" * 301)
+    v["source-document-too-long"] = (lines, n, ["source 'treaty': field 'document'"])
 
     lines, n = replaced("    quote: as agreed", "    quote: " + "q" * 201)
     v["source-quote-too-long"] = (lines, n, ["source 'treaty': field 'quote'",
@@ -448,3 +449,24 @@ def test_map_without_sources_parses():
     lines = [line for line in lines if line != "    cites: treaty"]
     lines[line_of("    kind: evidence", lines) - 1] = "    kind: claim"
     assert parse_map_text(text_of(lines), PATH).sources == ()
+
+
+# `regex=` in the models' sqlmodel Fields is silently ignored (sqlmodel 0.0.50, pydantic 2), so
+# no slug, key or url pattern is enforced. See the report.
+@pytest.mark.xfail(strict=True, reason="models.py regex= patterns are not enforced")
+@pytest.mark.parametrize(("old", "new", "field"), [
+    ("slug: tiny-map", "slug: Tiny Map", "the map: field 'slug'"),
+    ("slug: tiny-map", "slug: ../../etc/x", "the map: field 'slug'"),
+    ("  - key: claim", "  - key: Claim Key", "field 'key'"),
+    ("  treaty:", "  Bad Source:", "field 'key'"),
+    ("    url: https://example.org/treaty", "    url: ftp://example.org/treaty",
+     "source 'treaty': field 'url'"),
+    ("    url: https://example.org/treaty", "    url: javascript:alert(1)",
+     "source 'treaty': field 'url'"),
+], ids=["slug-spaces", "slug-path", "node-key", "source-key", "url-ftp", "url-javascript"])
+def test_bad_slug_key_or_url_is_rejected(old, new, field):
+    lines, n = replaced(old, new)
+    with pytest.raises(MapFileError) as err:
+        parse_map_text(text_of(lines), PATH)
+    assert field in str(err.value)
+    assert "should match pattern" in str(err.value)

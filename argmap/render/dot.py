@@ -19,6 +19,9 @@ class Layout:
     legend: bool = True
 
 
+DEFAULT_LAYOUT = Layout()
+
+
 def node_id(key: str) -> str:
     return f"n-{key}"
 
@@ -57,7 +60,7 @@ def legend_label(data: MapData, theme: Theme, layout: Layout) -> str:
             "</TABLE>")
 
 
-def to_dot(data: MapData, theme: Theme = LIGHT, layout: Layout = Layout()) -> str:
+def to_dot(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT) -> str:
     graph = graphviz.Digraph(name=escape_id(data.slug))
     graph.attr(rankdir=layout.rankdir, bgcolor=theme.background, fontname=theme.font,
                fontcolor=theme.text, fontsize=str(layout.font_size), nodesep=str(layout.nodesep),

@@ -5,7 +5,7 @@ from flask import Blueprint, Response, render_template
 from argmap import db
 from argmap.diagrams import inline_svg, map_diagram
 from argmap.maps import list_maps, load_map_data
-from argmap.render import MEDIA_TYPES
+from argmap.render import FORMATS, MEDIA_TYPES
 
 bp = Blueprint("maps", __name__)
 
@@ -20,7 +20,7 @@ def show(slug: str):
     session = db.session()
     data = load_map_data(session, slug=slug)
     svg = inline_svg(map_diagram(session, slug=slug, fmt="svg"))
-    return render_template("maps/show.html", data=data, svg=svg, formats=("svg", "png", "pdf", "dot"))
+    return render_template("maps/show.html", data=data, svg=svg, formats=FORMATS)
 
 
 @bp.get("/maps/<slug>/export.<fmt>")
