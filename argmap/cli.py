@@ -48,7 +48,13 @@ def initialise(seeds_dir: str | Path) -> list[tuple[str, str]]:
     before anything is stored, so a broken seed leaves the database as it was.
     """
     db.create_schema(db.engine())
-    maps = [load_map_file(path) for path in sorted(Path(seeds_dir).glob("*.yaml"))]
+    maps, files = [], {}
+    for path in sorted(Path(seeds_dir).glob("*.yaml")):
+        data = load_map_file(path)
+        if data.slug in files:
+            raise MapFileError(str(path), f"slug '{data.slug}' is also used by {files[data.slug]}")
+        files[data.slug] = path
+        maps.append(data)
     session = db.session()
     report = []
     with db.transaction(session):
@@ -108,7 +114,7 @@ def resolve_map(ref: str):
 @click.argument("map_ref", metavar="MAP")
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)),
               help="Output format (default: from the -o file name, else svg).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
+@click.option("-o", "--output", type=click.Path(allow_dash=True),
               help="Output file, or - for stdout (default: MAP-slug.FORMAT).")
 @with_appcontext
 @user_errors

@@ -1,5 +1,6 @@
 """Read map files (docs/map-format.md) into MapData, naming the line of every error."""
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -70,18 +71,22 @@ class _Parser:
                       mark.line + 1 if mark else None)
         except yaml.YAMLError as exc:
             self.fail(f"invalid YAML: {exc}")
+        except ValueError as exc:  # PyYAML builds dates itself: 2025-13-45 fails here
+            line = next((i for i, text_line in enumerate(text.splitlines(), start=1)
+                         if re.match(r"\s*date:", text_line)), None)
+            self.fail(f"invalid date: {exc}", line)
         if not isinstance(top, _Mapping):
             self.fail("a map file must be a YAML mapping (see docs/map-format.md)", 1)
-        self.check_fields(top, TOP_FIELDS, "the map")
         if top.get("format") != FORMAT:
             self.fail(f"'format' must be '{FORMAT}', not {top.get('format')!r}",
                       top.key_lines.get("format", top.line))
+        self.check_fields(top, TOP_FIELDS, "the map")
         meta = self.model(MapCreate, top, "the map", {
             "slug": top.get("slug"), "title": top.get("title"),
             "description": top.get("description") or ""})
         default_author = self.optional_str(top, "author", "the map")
         document = self.document(top.get("document"), top)
-        sources = self.sources(top.get("sources") or {}, top)
+        sources = self.sources(top.get("sources") or _Mapping(), top)
         nodes, relations = self.nodes(top.get("nodes"), top, default_author, sources)
         return MapData(slug=meta.slug, title=meta.title, description=meta.description.strip(),
                        document=document, sources=tuple(sources.values()), nodes=tuple(nodes),
@@ -116,6 +121,7 @@ class _Parser:
             if not isinstance(entry, _Mapping):
                 self.fail(f"{where} must be a mapping with document and locator", line)
             self.check_fields(entry, SOURCE_FIELDS, where)
+            entry.line = line or entry.line  # errors without a field name point at the key
             src = self.model(SourceCreate, entry, where, {"key": str(key), **entry})
             sources[src.key] = SourceData(key=src.key, document=src.document.strip(),
                                           locator=src.locator.strip(), quote=src.quote,
@@ -138,7 +144,7 @@ class _Parser:
                 if entry.get(required) in (None, ""):
                     self.fail(f"{where}: '{required}' is required", entry.line)
             kind = entry["kind"]
-            if kind not in set(NodeKind):
+            if not isinstance(kind, str) or kind not in set(NodeKind):
                 self.fail(f"{where}: unknown kind {kind!r} (expected one of "
                           f"{', '.join(NodeKind)})", entry.key_lines.get("kind", entry.line))
             passage = entry.get("passage") or _Mapping()
@@ -157,7 +163,7 @@ class _Parser:
                 self.fail(f"{where}: duplicate key (first used on line {lines[node.key]})",
                           entry.key_lines.get("key"))
             cites = entry.get("cites")
-            if cites is not None and cites not in sources:
+            if cites is not None and (not isinstance(cites, str) or cites not in sources):
                 self.fail(f"{where}: cites unknown source {cites!r}", entry.key_lines.get("cites"))
             if kind == NodeKind.EVIDENCE and cites is None:
                 self.fail(f"{where}: evidence must cite a source ('cites: source-key')",
@@ -202,8 +208,9 @@ class _Parser:
             self.fail(f"node '{source}': undercuts must name a support relation as "
                       f"'from-key -> to-key', not {ref!r}", line)
         frm, to = parts
-        supports = {(s, t) for kind, s, targets, _ in pending if kind == "support"
-                    for t in (targets if isinstance(targets, list) else [targets])}
+        supports = {(s, t.strip()) for kind, s, targets, _ in pending if kind == "support"
+                    for t in (targets if isinstance(targets, list) else [targets])
+                    if isinstance(t, str)}
         if (frm, to) not in supports:
             self.fail(f"node '{source}': undercuts '{frm} -> {to}', but there is no such "
                       "support relation", line)

@@ -20,6 +20,7 @@ TEXT_MAX = 2000
 TITLE_MAX = 120
 QUOTE_MAX = 200
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+URL_PATTERN = r"^https?://\S+$"  # no javascript: or data: links in rendered pages
 
 
 def utcnow() -> datetime:
@@ -52,14 +53,15 @@ def _in(column: str, enum: type[StrEnum]) -> str:
 
 
 class MapBase(SQLModel):
-    slug: str = Field(max_length=80, regex=SLUG_PATTERN)
+    slug: str = Field(max_length=80, schema_extra={"pattern": SLUG_PATTERN})
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=4000)
     doc_title: str | None = Field(default=None, max_length=300)
     doc_author: str | None = Field(default=None, max_length=200)
     doc_outlet: str | None = Field(default=None, max_length=200)
     doc_date: date | None = None
-    doc_url: str | None = Field(default=None, max_length=500)
+    doc_url: str | None = Field(default=None, max_length=500,
+                                schema_extra={"pattern": URL_PATTERN})
 
 
 class Map(MapBase, table=True):
@@ -82,7 +84,7 @@ class SourceBase(SQLModel):
     document: str = Field(min_length=1, max_length=300)
     locator: str = Field(min_length=1, max_length=120)
     quote: str | None = Field(default=None, max_length=QUOTE_MAX)
-    url: str | None = Field(default=None, max_length=500, regex=r"^https?://\S+$")
+    url: str | None = Field(default=None, max_length=500, schema_extra={"pattern": URL_PATTERN})
 
 
 class Source(SourceBase, table=True):
@@ -96,7 +98,7 @@ class Source(SourceBase, table=True):
 
 
 class SourceCreate(SourceBase):
-    key: str = Field(max_length=80, regex=SLUG_PATTERN)
+    key: str = Field(max_length=80, schema_extra={"pattern": SLUG_PATTERN})
 
 
 # --- Node ------------------------------------------------------------------------------
@@ -135,7 +137,7 @@ class Node(NodeBase, table=True):
 
 
 class NodeCreate(NodeBase):
-    key: str = Field(max_length=80, regex=SLUG_PATTERN)
+    key: str = Field(max_length=80, schema_extra={"pattern": SLUG_PATTERN})
 
 
 # --- Relation --------------------------------------------------------------------------
