@@ -5,6 +5,7 @@ change in `db.transaction`, so a failure leaves nothing behind.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, update
 from sqlmodel import Session, select
@@ -36,7 +37,7 @@ class MapSummary:
     doc_title: str | None
     doc_author: str | None
     node_count: int
-    updated_at: object
+    updated_at: datetime
 
 
 def list_maps(session: Session) -> list[MapSummary]:

@@ -109,29 +109,24 @@ def cli(home: Path, *args: str, cwd: Path | None = None,
                           text=True, timeout=120, check=False)
 
 
-def assert_one_line_error(proc: subprocess.CompletedProcess, *phrases: str) -> str:
-    lines = proc.stderr.strip().splitlines()
-    assert proc.returncode == 1, proc.stderr
-    assert len(lines) == 1, proc.stderr
-    assert "Traceback" not in proc.stderr
-    assert proc.stdout == ""
+def one_line_error(status: int, stdout: str, stderr: str, phrases) -> str:
+    lines = stderr.strip().splitlines()
+    assert status == 1, stderr
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr and stdout == ""
     assert lines[0].startswith("Error: ")
     for phrase in phrases:
         assert phrase in lines[0]
     return lines[0]
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess, *phrases: str) -> str:
+    return one_line_error(proc.returncode, proc.stdout, proc.stderr, phrases)
 
 
 def assert_runner_error(result, *phrases: str) -> str:
-    lines = result.stderr.strip().splitlines()
-    assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit), result.exception
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.output
-    assert result.stdout == ""
-    assert lines[0].startswith("Error: ")
-    for phrase in phrases:
-        assert phrase in lines[0]
-    return lines[0]
+    return one_line_error(result.exit_code, result.stdout, result.stderr, phrases)
 
 
 @pytest.fixture(scope="module")
