@@ -39,7 +39,7 @@ system-deps:
 	  if command -v apt-get >/dev/null; then \
 	    echo "argmap: installing system packages:$$missing"; \
 	    $(SUDO) apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
 	  else \
 	    echo "argmap: missing system packages:$$missing"; \
 	    echo "  Install Graphviz (https://graphviz.org/download/; 'brew install graphviz' on macOS),"; \

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import select
 from werkzeug.serving import run_simple
 
@@ -31,6 +31,9 @@ def user_errors(command):
             return command(*args, **kwargs)
         except ArgmapError as exc:
             raise click.ClickException(str(exc)) from exc
+        except IntegrityError as exc:  # e.g. two `init` runs racing to load the same seed
+            raise click.ClickException(f"the change conflicts with stored data: {exc.orig}"
+                                       ) from exc
         except OperationalError as exc:
             if "no such table" in str(exc) or "does not exist" in str(exc):
                 raise click.ClickException(
@@ -47,7 +50,6 @@ def initialise(seeds_dir: str | Path) -> list[tuple[str, str]]:
     Returns (slug, "loaded" | "already present") per seed file. All files are read and checked
     before anything is stored, so a broken seed leaves the database as it was.
     """
-    db.create_schema(db.engine())
     maps, files = [], {}
     for path in sorted(Path(seeds_dir).glob("*.yaml")):
         data = load_map_file(path)
@@ -55,6 +57,7 @@ def initialise(seeds_dir: str | Path) -> list[tuple[str, str]]:
             raise MapFileError(str(path), f"slug '{data.slug}' is also used by {files[data.slug]}")
         files[data.slug] = path
         maps.append(data)
+    db.create_schema(db.engine())
     session = db.session()
     report = []
     with db.transaction(session):

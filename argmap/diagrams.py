@@ -1,15 +1,22 @@
 """Diagrams of stored maps, rendered once per revision and served from the render cache."""
 
+import hashlib
+from pathlib import Path
+
 from flask import current_app
 from sqlmodel import Session, select
 
 from argmap.errors import NotFound
+from argmap.mapdata import MapData
 from argmap.maps import load_map_data
 from argmap.models import Map
 from argmap.render import FORMATS, render
 from argmap.render.cache import RenderCache
 
-RENDERER_VERSION = 1  # bump when the DOT output changes, to retire cached diagrams
+# Cached diagrams are retired automatically whenever the rendering code changes.
+RENDERER_VERSION = hashlib.sha256(b"".join(
+    p.read_bytes() for p in sorted((Path(__file__).parent / "render").glob("*.py")))
+).hexdigest()[:16]
 
 
 def cache() -> RenderCache:
@@ -17,16 +24,23 @@ def cache() -> RenderCache:
                        max_bytes=current_app.config["RENDER_CACHE_MAX_BYTES"])
 
 
-def map_diagram(session: Session, *, slug: str, fmt: str) -> bytes:
+def map_diagram(session: Session, *, slug: str, fmt: str, data: MapData | None = None) -> bytes:
+    """The diagram of a stored map; `data`, when the caller has loaded it already, saves a read.
+
+    The key names the map by id, creation time and revision, so a rebuilt database that reuses
+    id 1 and revision 1 does not pick up the old database's diagrams.
+    """
     if fmt not in FORMATS:
         raise NotFound(f"unknown format '{fmt}'")
-    row = session.exec(select(Map.id, Map.revision).where(Map.slug == slug)).first()
+    row = session.exec(select(Map.id, Map.created_at, Map.revision)
+                       .where(Map.slug == slug)).first()
     if row is None:
         raise NotFound(f"no map with the slug '{slug}'")
-    map_id, revision = row
+    map_id, created_at, revision = row
     return cache().get_or_render(
-        (RENDERER_VERSION, map_id, revision, fmt),
-        lambda: render(load_map_data(session, slug=slug), fmt,
+        (RENDERER_VERSION, map_id, created_at.isoformat(), revision, fmt),
+        lambda: render(data if data is not None and data.revision == revision
+                       else load_map_data(session, slug=slug), fmt,
                        timeout=current_app.config["RENDER_TIMEOUT"]))
 
 

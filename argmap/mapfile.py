@@ -29,6 +29,16 @@ class _Mapping(dict):
 
 class _Loader(yaml.SafeLoader):
     def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                line = key_node.start_mark.line + 1
+                if key_node.value in seen:
+                    # PyYAML would keep the last copy silently; a repeated key is a mistake.
+                    raise yaml.MarkedYAMLError(
+                        problem=f"the key {key_node.value!r} is repeated (first on line "
+                                f"{seen[key_node.value]})", problem_mark=key_node.start_mark)
+                seen[key_node.value] = line
         mapping = _Mapping(super().construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
         mapping.key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value
@@ -152,6 +162,9 @@ class _Parser:
                 self.fail(f"{where}: 'passage' must be a mapping with paragraph and quote",
                           entry.key_lines.get("passage"))
             self.check_fields(passage, PASSAGE_FIELDS, f"{where} passage")
+            if passage and not passage.get("quote"):
+                self.fail(f"{where}: a passage needs a 'quote', the phrase that anchors it",
+                          entry.key_lines.get("passage"))
             text = str(entry["text"]).strip()
             node = self.model(NodeCreate, entry, where, {
                 "key": str(entry["key"]), "kind": kind, "text": text,

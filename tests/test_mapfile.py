@@ -465,3 +465,16 @@ def test_map_without_sources_parses():
     lines[line_of("    kind: evidence", lines) - 1] = "    kind: claim"
     assert parse_map_text(text_of(lines), PATH).sources == ()
 
+
+
+def test_a_repeated_key_is_an_error_not_silently_dropped():
+    text = "\n".join(BASE_LINES)
+    at = text.index("    supports: thesis")
+    doubled = text[:at] + "    supports: thesis\n" + text[at:]
+    err = parse_error(doubled)
+    assert "repeated" in str(err) and err.line == line_of("    supports: thesis") + 1
+
+
+def test_a_passage_needs_a_quote():
+    err = parse_error(text_of(deleted("      quote: a claim")))
+    assert "needs a 'quote'" in str(err) and err.line == line_of("    passage:")

@@ -149,3 +149,8 @@ def test_evidence_shows_its_citation():
 def test_dot_and_svg_are_deterministic(seed):
     assert to_dot(seed) == to_dot(seed)
     assert render(seed, "svg") == render(seed, "svg")
+
+
+def test_control_characters_do_not_break_the_svg():
+    root = svg_root(tiny_map(node("odd", text="bell\x07 and \x01start")))
+    assert "bell and start" in squash(node_text(root, "odd"))

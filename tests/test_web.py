@@ -56,3 +56,24 @@ def test_a_diagram_is_rendered_once_per_revision(app, client, monkeypatch):
     page = client.get("/maps/treaty-alliance/export.png")
     assert page.status_code == 503
     assert "Graphviz" in page.get_data(as_text=True)
+
+
+def test_a_rebuilt_database_does_not_reuse_old_diagrams(app, client, tmp_path):
+    from argmap import create_app, db
+    from argmap.cli import initialise
+
+    before = client.get("/maps/treaty-alliance/export.dot").data
+    seeds = tmp_path / "other-seeds"
+    seeds.mkdir()
+    text = (SEEDS / "treaty-alliance.yaml").read_text(encoding="utf-8")
+    (seeds / "t.yaml").write_text(text.replace("title: Tying the SMA to tariffs breaks the",
+                                               "title: REBUILT tying the SMA to tariffs breaks"
+                                               " the"), encoding="utf-8")
+    # Same instance folder (and render cache), a fresh database: ids and revisions repeat.
+    rebuilt = create_app({**app.config, "DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite3'}"})
+    with rebuilt.app_context():
+        initialise(seeds)
+        db.close_session()
+    after = rebuilt.test_client().get("/maps/treaty-alliance/export.dot").data
+    assert b"REBUILT" in after and b"REBUILT" not in before
+    rebuilt.extensions["argmap.engine"].dispose()

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import graphviz
 
 from argmap.mapdata import MapData, NodeData
-from argmap.render.labels import escape, lines_cell, table, wrap
+from argmap.render.labels import escape, lines_cell, plain, table, wrap
 from argmap.render.theme import LIGHT, Theme
 
 
@@ -76,7 +76,7 @@ def to_dot(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT)
         graph.node(node_id(node.key), label=node_label(node, data, theme, layout),
                    id=node_id(node.key), shape=style.shape, style=style.style,
                    fillcolor=style.fill, color=style.border, penwidth=str(style.penwidth),
-                   peripheries=str(style.peripheries), tooltip=graphviz.escape(node.text))
+                   peripheries=str(style.peripheries), tooltip=graphviz.escape(plain(node.text)))
     undercut_refs = {rel.target for rel in data.relations if rel.is_undercut}
     for rel in data.relations:
         style = theme.edges[rel.kind]

@@ -12,8 +12,13 @@ import textwrap
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def plain(text: str) -> str:
+    """Text without control characters, which XML (and so SVG) cannot carry."""
+    return _CONTROL.sub("", text)
+
+
 def escape(text: str) -> str:
-    return html.escape(_CONTROL.sub("", text), quote=True).replace("\\", "\\\\")
+    return html.escape(plain(text), quote=True).replace("\\", "\\\\")
 
 
 def wrap(text: str, width: int) -> list[str]:

@@ -19,7 +19,7 @@ def index():
 def show(slug: str):
     session = db.session()
     data = load_map_data(session, slug=slug)
-    svg = inline_svg(map_diagram(session, slug=slug, fmt="svg"))
+    svg = inline_svg(map_diagram(session, slug=slug, fmt="svg", data=data))
     return render_template("maps/show.html", data=data, svg=svg, formats=FORMATS)
 
 
