@@ -61,7 +61,7 @@ def legend_label(data: MapData, theme: Theme, layout: Layout) -> str:
 
 
 def to_dot(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT) -> str:
-    graph = graphviz.Digraph(name=escape_id(data.slug))
+    graph = graphviz.Digraph(name=graphviz.escape(data.slug))
     graph.attr(rankdir=layout.rankdir, bgcolor=theme.background, fontname=theme.font,
                fontcolor=theme.text, fontsize=str(layout.font_size), nodesep=str(layout.nodesep),
                ranksep=str(layout.ranksep), newrank="true", pad="0.3")
@@ -97,7 +97,3 @@ def to_dot(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT)
         else:
             graph.edge(node_id(rel.source), node_id(rel.target), **attrs)
     return graph.source
-
-
-def escape_id(text: str) -> str:
-    return graphviz.escape(text)
