@@ -11,21 +11,23 @@ PORT ?= 5000
 APT_PACKAGES := graphviz fonts-dejavu-core fonts-nanum nodejs npm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup system-deps lint clean
+.PHONY: run test setup system-deps browser-deps lint clean
 
 run: setup
 	$(BIN)/argmap init
 	@echo "argmap: open http://$(HOST):$(PORT)/ in your browser"
 	$(BIN)/argmap serve --host $(HOST) --port $(PORT)
 
-test: setup
+test: setup browser-deps
 	$(BIN)/ruff check argmap tests
 	$(BIN)/pytest
 
 lint: setup
 	$(BIN)/ruff check argmap tests
 
-setup: system-deps $(BIN)/.installed static/vendor/htmx.min.js
+VENDOR := static/vendor/htmx.min.js static/vendor/svg-pan-zoom.min.js
+
+setup: system-deps $(BIN)/.installed $(VENDOR)
 
 # Installs only what is missing; on systems without apt-get it says what to install instead.
 system-deps:
@@ -55,10 +57,24 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-static/vendor/htmx.min.js: package.json package-lock.json
+# The browser tests drive Debian's chromium through Playwright's executable_path
+# (`playwright install` cannot download browsers here).
+browser-deps:
+	@[ -n "$$ARGMAP_CHROMIUM" ] || command -v chromium >/dev/null || { \
+	  if command -v apt-get >/dev/null; then \
+	    echo "argmap: installing chromium for the browser tests"; \
+	    $(SUDO) apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "argmap: the browser tests need Chromium; install it, or set ARGMAP_CHROMIUM"; \
+	    echo "  to its path, then run make test again."; exit 1; \
+	  fi; }
+
+$(VENDOR) &: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	cp node_modules/svg-pan-zoom/dist/svg-pan-zoom.min.js static/vendor/svg-pan-zoom.min.js
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor

@@ -31,9 +31,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     HTMX(app)
 
     from argmap import cli
-    from argmap.web import errors, maps
+    from argmap.web import errors, maps, nodes, security
 
+    security.init_app(app)
     app.register_blueprint(maps.bp)
+    app.register_blueprint(nodes.bp)
     errors.register(app)
     cli.register(app)
     return app

@@ -1,16 +1,17 @@
 """Diagrams of stored maps, rendered once per revision and served from the render cache."""
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlmodel import Session, select
 
 from argmap.errors import NotFound
 from argmap.mapdata import MapData
 from argmap.maps import load_map_data
 from argmap.models import Map
-from argmap.render import FORMATS, render
+from argmap.render import DEFAULT_LAYOUT, FORMATS, render
 from argmap.render.cache import RenderCache
 
 # Cached diagrams are retired automatically whenever the rendering code changes.
@@ -24,8 +25,12 @@ def cache() -> RenderCache:
                        max_bytes=current_app.config["RENDER_CACHE_MAX_BYTES"])
 
 
-def map_diagram(session: Session, *, slug: str, fmt: str, data: MapData | None = None) -> bytes:
+def map_diagram(session: Session, *, slug: str, fmt: str, data: MapData | None = None,
+                links: bool = False) -> bytes:
     """The diagram of a stored map; `data`, when the caller has loaded it already, saves a read.
+
+    With `links`, each node links to its panel on the map page (for the inline diagram;
+    exported files carry no links to this server).
 
     The key names the map by id, creation time and revision, so a rebuilt database that reuses
     id 1 and revision 1 does not pick up the old database's diagrams.
@@ -37,10 +42,12 @@ def map_diagram(session: Session, *, slug: str, fmt: str, data: MapData | None =
     if row is None:
         raise NotFound(f"no map with the slug '{slug}'")
     map_id, created_at, revision = row
+    layout = (replace(DEFAULT_LAYOUT, link_prefix=url_for("maps.show", slug=slug) + "?node=")
+              if links else DEFAULT_LAYOUT)
     return cache().get_or_render(
-        (RENDERER_VERSION, map_id, created_at.isoformat(), revision, fmt),
+        (RENDERER_VERSION, map_id, created_at.isoformat(), revision, fmt, layout.link_prefix),
         lambda: render(data if data is not None and data.revision == revision
-                       else load_map_data(session, slug=slug), fmt,
+                       else load_map_data(session, slug=slug), fmt, layout=layout,
                        timeout=current_app.config["RENDER_TIMEOUT"]))
 
 

@@ -4,7 +4,9 @@ Functions take the session and keyword arguments and never commit: the caller wr
 change in `db.transaction`, so a failure leaves nothing behind.
 """
 
-from dataclasses import dataclass
+import re
+import unicodedata
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import func, update
@@ -12,7 +14,17 @@ from sqlmodel import Session, select
 
 from argmap.errors import InvalidInput, NotFound
 from argmap.mapdata import DocumentMeta, MapData, NodeData, RelationData, SourceData
-from argmap.models import Map, Node, Relation, RelationKind, Source, utcnow
+from argmap.models import (
+    SOURCE_TEXT_MAX,
+    Map,
+    MapCreate,
+    Node,
+    Relation,
+    RelationKind,
+    Source,
+    utcnow,
+    validate,
+)
 from argmap.passages import resolve_passage
 
 
@@ -133,6 +145,9 @@ def attach_text(session: Session, *, slug: str, text: str) -> int:
     change, naming the node.
     """
     found = get_map(session, slug=slug)
+    text = _clean_text(text)
+    if text is None:
+        raise InvalidInput("the text is empty", field="source_text")
     nodes = session.exec(select(Node).where(Node.map_id == found.id,
                                             Node.passage_quote.is_not(None))).all()
     for node in nodes:
@@ -147,3 +162,49 @@ def attach_text(session: Session, *, slug: str, text: str) -> int:
     session.flush()
     bump_revision(session, map_id=found.id)
     return len(nodes)
+
+
+def _unique_slug(session: Session, title: str) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", title).encode(
+        "ascii", "ignore").decode().lower()).strip("-")[:60].strip("-") or "map"
+    taken = set(session.exec(select(Map.slug).where(Map.slug.startswith(base))).all())
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def create_map(session: Session, *, title: str, description: str = "",
+               source_text: str | None = None) -> Map:
+    """A new, empty map; its slug comes from the title."""
+    title = (title or "").strip()
+    values = validate(MapCreate, {"slug": _unique_slug(session, title), "title": title,
+                                  "description": (description or "").strip()})
+    new_map = Map(**values.model_dump(), source_text=_clean_text(source_text))
+    session.add(new_map)
+    session.flush()
+    return new_map
+
+
+def fork_map(session: Session, *, slug: str, title: str) -> Map:
+    """A copy of a map (nodes, relations, sources, source text) that its group can change."""
+    original = get_map(session, slug=slug)
+    data = load_map_data(session, slug=slug)
+    title = (title or "").strip()
+    validate(MapCreate, {"slug": "fork", "title": title})
+    copy = import_map(session, data=replace(data, slug=_unique_slug(session, title),
+                                            title=title))
+    copy.forked_from_id = original.id
+    if original.source_text:
+        attach_text(session, slug=copy.slug, text=original.source_text)
+    session.add(copy)
+    session.flush()
+    return copy
+
+
+def _clean_text(text: str | None) -> str | None:
+    text = (text or "").replace("\r\n", "\n").strip("\n")
+    if len(text) > SOURCE_TEXT_MAX:
+        raise InvalidInput(f"the text is longer than {SOURCE_TEXT_MAX} characters",
+                           field="source_text")
+    return text or None

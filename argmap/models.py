@@ -19,6 +19,7 @@ from argmap.errors import InvalidInput
 TEXT_MAX = 2000
 TITLE_MAX = 120
 QUOTE_MAX = 200
+SOURCE_TEXT_MAX = 200_000
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 URL_PATTERN = r"^https?://\S+$"  # no javascript: or data: links in rendered pages
 
@@ -69,6 +70,7 @@ class Map(MapBase, table=True):
     slug: str = Field(max_length=80, unique=True, index=True)
     source_text: str | None = Field(default=None, sa_type=Text)
     revision: int = Field(default=1)  # every change to the map or its contents increments it
+    forked_from_id: int | None = Field(default=None, foreign_key="map.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -176,6 +178,27 @@ class Relation(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+PATTERN_HELP = {
+    SLUG_PATTERN: "may contain only lowercase letters, digits and single hyphens",
+    URL_PATTERN: "must be a web address starting with http:// or https://",
+}
+
+
+def _message(err: dict) -> str:
+    """Pydantic's error in words a user can act on."""
+    kind, ctx, value = err["type"], err.get("ctx", {}), err.get("input")
+    if kind == "string_too_short":
+        return ("is empty" if ctx.get("min_length") == 1
+                else f"must be at least {ctx['min_length']} characters")
+    if kind == "string_too_long":
+        return f"is too long ({len(value)} characters; at most {ctx['max_length']})"
+    if kind == "string_pattern_mismatch":
+        return PATTERN_HELP.get(ctx.get("pattern"), err["msg"])
+    if kind == "enum":
+        return f"unknown value {value!r} (expected {ctx['expected'].replace(chr(39), '')})"
+    return err["msg"]
+
+
 def validate(model: type[SQLModel], values: dict) -> Any:
     """Validate input with a Create model; the first problem becomes an InvalidInput."""
     try:
@@ -183,5 +206,5 @@ def validate(model: type[SQLModel], values: dict) -> Any:
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or None
-        raise InvalidInput(f"{field}: {err['msg']}" if field else err["msg"],
-                           field=field) from exc
+        message = _message(err)
+        raise InvalidInput(f"{field}: {message}" if field else message, field=field) from exc

@@ -48,3 +48,22 @@ def _sentence_around(text: str, p_start: int, p_end: int, q_start: int, q_end: i
             end = match.start()
             break
     return start, end
+
+
+def marked_paragraphs(text: str, passages: list[tuple[str, int, int]]):
+    """Split each paragraph into (segment text, keys of the passages covering it).
+
+    `passages` are (node key, start, end) offsets into `text`; passages may overlap or be
+    shared by several nodes, so each segment lists every node whose passage covers it.
+    """
+    result = []
+    for p_start, p_end in paragraphs(text):
+        inside = [(k, s, e) for k, s, e in passages if s < p_end and e > p_start]
+        cuts = sorted({p_start, p_end, *(max(s, p_start) for _, s, _ in inside),
+                       *(min(e, p_end) for _, _, e in inside)})
+        segments = []
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            keys = tuple(k for k, s, e in inside if s <= a and e >= b)
+            segments.append((text[a:b], keys))
+        result.append(segments)
+    return result

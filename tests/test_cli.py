@@ -339,7 +339,7 @@ def _bad_slug(work: Path):
     # The slug names the default output file, so it must not be able to leave the folder.
     write_map(work / "sub" / "escape.yaml", slug="../escaped")
     return ["export", "sub/escape.yaml"], ["sub/escape.yaml:2: the map: field 'slug'",
-                                           "should match pattern"]
+                                           "may contain only lowercase letters"]
 
 
 def _not_utf8(work: Path):

@@ -188,10 +188,11 @@ def _variants():
 
     for name, slug in (("slug-invalid", "Tiny Map"), ("slug-path", "../../etc/x")):
         lines, n = replaced("slug: tiny-map", f"slug: {slug}")
-        v[name] = (lines, n, ["the map: field 'slug'", "should match pattern"])
+        v[name] = (lines, n, ["the map: field 'slug'", "may contain only lowercase letters"])
 
     lines, n = replaced("  url: https://example.org/article", "  url: javascript:alert(1)")
-    v["document-bad-url"] = (lines, n, ["document: field 'url'", "should match pattern"])
+    v["document-bad-url"] = (lines, n, ["document: field 'url'",
+                                        "must be a web address starting with http://"])
 
     v["title-missing"] = (deleted("title: A tiny map"), 2,
                           ["the map: field 'title'"])
@@ -201,7 +202,8 @@ def _variants():
                                           "supports"])
 
     lines, n = replaced("  - key: claim", "  - key: Claim Key")
-    v["node-key-invalid"] = (lines, n, ["node 'Claim Key': field 'key'", "should match pattern"])
+    v["node-key-invalid"] = (lines, n, ["node 'Claim Key': field 'key'",
+                                        "may contain only lowercase letters"])
 
     lines, n = replaced("      quote: a claim", "      qoute: a claim")
     v["unknown-passage-field"] = (lines, n, ["node 'claim' passage: unknown field 'qoute'"])
@@ -216,20 +218,21 @@ def _variants():
     v["text-empty"] = (lines, line_of("  - key: claim"), ["node 'claim': 'text' is required"])
 
     lines, n = replaced("    text: A claim.", '    text: "   "')
-    v["text-whitespace"] = (lines, n, ["node 'claim': field 'text'", "at least 1 character"])
+    v["text-whitespace"] = (lines, n, ["node 'claim': field 'text'", "is empty"])
 
     lines, n = replaced("    text: A claim.", "    text: " + "x" * 2001)
-    v["text-too-long"] = (lines, n, ["node 'claim': field 'text'", "at most 2000 characters"])
+    v["text-too-long"] = (lines, n, ["node 'claim': field 'text'", "at most 2000)"])
 
     lines, n = replaced("    title: The thesis", "    title: " + "t" * 121)
-    v["title-too-long"] = (lines, n, ["node 'thesis': field 'title'", "at most 120 characters"])
+    v["title-too-long"] = (lines, n, ["node 'thesis': field 'title'", "at most 120)"])
 
     lines, n = replaced("    kind: claim", "    kind: claims")
     v["kind-unknown"] = (lines, n, ["node 'claim': unknown kind 'claims'",
                                     "expected one of thesis, claim, evidence, rebuttal"])
 
     lines, n = replaced("    origin: editor", "    origin: editors")
-    v["origin-unknown"] = (lines, n, ["node 'rebuttal': field 'origin'", "'document'"])
+    v["origin-unknown"] = (lines, n, ["node 'rebuttal': field 'origin'",
+                                      "expected document or editor"])
 
     lines, n = replaced("      paragraph: 3", "      paragraph: 0")
     v["passage-paragraph-zero"] = (lines, n - 1, ["node 'claim': field 'passage.paragraph'"])
@@ -293,23 +296,23 @@ def _variants():
     # A bad source key, like a missing field, is reported on the line of the key.
     lines, n = replaced("  treaty:", "  Bad Source:")
     v["source-key-invalid"] = (lines, n, ["source 'Bad Source': field 'key'",
-                                              "should match pattern"])
+                                              "may contain only lowercase letters"])
 
     for name, url in (("source-url-ftp", "ftp://example.org/treaty"),
                       ("source-url-javascript", "javascript:alert(1)")):
         lines, n = replaced("    url: https://example.org/treaty", f"    url: {url}")
-        v[name] = (lines, n, ["source 'treaty': field 'url'", "should match pattern"])
+        v[name] = (lines, n, ["source 'treaty': field 'url'", "must be a web address starting with http://"])
 
     lines, n = replaced("    url: https://example.org/treaty", "    url: " + "u" * 501)
     v["source-url-too-long"] = (lines, n, ["source 'treaty': field 'url'",
-                                           "at most 500 characters"])
+                                           "at most 500)"])
 
     lines, n = replaced("    document: The treaty", "    document: " + "d" * 301)
     v["source-document-too-long"] = (lines, n, ["source 'treaty': field 'document'"])
 
     lines, n = replaced("    quote: as agreed", "    quote: " + "q" * 201)
     v["source-quote-too-long"] = (lines, n, ["source 'treaty': field 'quote'",
-                                             "at most 200 characters"])
+                                             "at most 200)"])
 
     lines, n = replaced("  treaty:", "  treaty: just a string")
     v["source-not-mapping"] = (lines[:n] + lines[n + 4:], n, [

@@ -5,7 +5,7 @@ from argmap.render.dot import DEFAULT_LAYOUT, Layout, to_dot
 from argmap.render.run import FORMATS, MEDIA_TYPES, run_dot
 from argmap.render.theme import LIGHT, Theme
 
-__all__ = ["FORMATS", "MEDIA_TYPES", "Layout", "render", "to_dot"]
+__all__ = ["DEFAULT_LAYOUT", "FORMATS", "MEDIA_TYPES", "Layout", "render", "to_dot"]
 
 
 def render(data: MapData, fmt: str, *, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT,

@@ -17,6 +17,7 @@ class Layout:
     nodesep: float = 0.35
     ranksep: float = 0.55
     legend: bool = True
+    link_prefix: str | None = None  # nodes link to prefix + key (the web page's node panel)
 
 
 DEFAULT_LAYOUT = Layout()
@@ -76,7 +77,9 @@ def to_dot(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT)
         graph.node(node_id(node.key), label=node_label(node, data, theme, layout),
                    id=node_id(node.key), shape=style.shape, style=style.style,
                    fillcolor=style.fill, color=style.border, penwidth=str(style.penwidth),
-                   peripheries=str(style.peripheries), tooltip=graphviz.escape(plain(node.text)))
+                   peripheries=str(style.peripheries), tooltip=graphviz.escape(plain(node.text)),
+                   **({"href": layout.link_prefix + node.key, "target": "_top"}
+                      if layout.link_prefix else {}))
     undercut_refs = {rel.target for rel in data.relations if rel.is_undercut}
     for rel in data.relations:
         style = theme.edges[rel.kind]

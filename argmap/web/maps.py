@@ -1,26 +1,108 @@
-"""Pages for reading maps: the list of maps and a map's diagram."""
+"""Maps: the index, creating and forking maps, the map page and its views, the source text,
+revision polling for live updates, and downloads.
+"""
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, make_response, redirect, render_template, request
 
 from argmap import db
-from argmap.diagrams import inline_svg, map_diagram
-from argmap.maps import list_maps, load_map_data
-from argmap.render import FORMATS, MEDIA_TYPES
+from argmap.diagrams import map_diagram
+from argmap.errors import InvalidInput
+from argmap.maps import attach_text, create_map, fork_map, get_map, list_maps
+from argmap.render import MEDIA_TYPES
+from argmap.web.page import (
+    FormState,
+    field_error,
+    map_url,
+    render_map_page,
+    view_name,
+    wants_fragment,
+)
 
 bp = Blueprint("maps", __name__)
+
+POLL_SECONDS = 2  # with the request itself, others' changes show within 3 seconds
+
+
+def _index(forms: dict | None = None, status: int = 200):
+    page = render_template("maps/index.html", maps=list_maps(db.session()),
+                           forms=forms or {})
+    return page, status
 
 
 @bp.get("/")
 def index():
-    return render_template("maps/index.html", maps=list_maps(db.session()))
+    return _index()
+
+
+@bp.post("/maps")
+def create():
+    values = {name: request.form.get(name, "") for name in ("title", "description",
+                                                             "source_text")}
+    session = db.session()
+    try:
+        with db.transaction(session):
+            new_map = create_map(session, **values)
+    except InvalidInput as exc:
+        return _index({"create": FormState(values, field_error(exc, values, "title"))}, 422)
+    return redirect(map_url(new_map.slug, view="outline"), 303)
 
 
 @bp.get("/maps/<slug>")
 def show(slug: str):
+    return render_map_page(db.session(), slug=slug, view=view_name(request.args.get("view")),
+                           node_key=request.args.get("node") or None)
+
+
+@bp.post("/maps/<slug>/fork")
+def fork(slug: str):
+    values = {"title": request.form.get("title", "")}
     session = db.session()
-    data = load_map_data(session, slug=slug)
-    svg = inline_svg(map_diagram(session, slug=slug, fmt="svg", data=data))
-    return render_template("maps/show.html", data=data, svg=svg, formats=FORMATS)
+    try:
+        with db.transaction(session):
+            copy = fork_map(session, slug=slug, title=values["title"])
+    except InvalidInput as exc:
+        return render_map_page(session, slug=slug, view=view_name(request.form.get("view")),
+                               node_key=None, forms={"fork": FormState(
+                                   values, field_error(exc, values, "title"))},
+                               status=422, target="page")
+    return redirect(map_url(copy.slug), 303)
+
+
+@bp.post("/maps/<slug>/text")
+def text(slug: str):
+    """Attach (or replace) the map's source text and anchor the nodes' passages in it."""
+    values = {"source_text": request.form.get("source_text", "")}
+    session = db.session()
+    try:
+        with db.transaction(session):
+            anchored = attach_text(session, slug=slug, text=values["source_text"])
+    except InvalidInput as exc:
+        return render_map_page(session, slug=slug, view="text", node_key=None,
+                               forms={"text": FormState(
+                                   values, field_error(exc, values, "source_text"))},
+                               status=422, target="view" if wants_fragment() else "page")
+    if wants_fragment():
+        response = render_map_page(session, slug=slug, view="text", node_key=None,
+                                   forms={"text": FormState(message=(
+                                       f"Text attached; {anchored} passages anchored."))})
+        response.headers["HX-Trigger"] = "map-changed"
+        return response
+    return redirect(map_url(slug, view="text"), 303)
+
+
+@bp.get("/maps/<slug>/revision")
+def revision(slug: str):
+    """Cheap polling: one indexed read. 204 means unchanged, so nothing is re-rendered."""
+    session = db.session()
+    current = get_map(session, slug=slug).revision
+    seen = request.args.get("rev", type=int)
+    if seen == current:
+        return Response(status=204, headers={"X-Argmap-Revision": str(current)})
+    response = make_response(render_template("maps/_poller.html", slug=slug, revision=current,
+                                             poll_seconds=POLL_SECONDS))
+    response.headers["HX-Trigger"] = "map-changed"
+    response.headers["X-Argmap-Revision"] = str(current)
+    return response
 
 
 @bp.get("/maps/<slug>/export.<fmt>")
@@ -36,3 +118,8 @@ def diagram(slug: str):
     """The diagram on its own, at full size, for the browser to zoom and scroll."""
     body = map_diagram(db.session(), slug=slug, fmt="svg")
     return Response(body, mimetype=MEDIA_TYPES["svg"])
+
+
+@bp.app_context_processor
+def poll_settings():
+    return {"poll_seconds": POLL_SECONDS}

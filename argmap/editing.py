@@ -1,0 +1,195 @@
+"""Compound edits behind the node panel: each adds or changes a node together with its
+relation or citation, so the caller's one transaction covers the whole change.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from argmap.errors import InvalidInput, NotFound
+from argmap.maps import bump_revision
+from argmap.models import (
+    Node,
+    NodeCreate,
+    NodeKind,
+    Relation,
+    RelationKind,
+    Source,
+    SourceCreate,
+    utcnow,
+    validate,
+)
+from argmap.nodes import add_node, add_relation, add_undercut, delete_node
+
+
+def node_by_key(session: Session, *, map_id: int, key: str) -> Node:
+    node = session.exec(select(Node).where(Node.map_id == map_id, Node.key == key)).first()
+    if node is None:
+        raise NotFound(f"no node '{key}' in this map")
+    return node
+
+
+@dataclass(frozen=True)
+class Citation:
+    document: str = ""
+    locator: str = ""
+    quote: str = ""
+    url: str = ""
+
+    def cleaned(self) -> dict:
+        return {"document": self.document.strip(), "locator": self.locator.strip(),
+                "quote": self.quote.strip() or None, "url": self.url.strip() or None}
+
+    @property
+    def empty(self) -> bool:
+        return not any(v for v in self.cleaned().values())
+
+
+def _next_source_key(session: Session, map_id: int) -> str:
+    count = session.exec(select(func.count(Source.id)).where(Source.map_id == map_id)).one()
+    taken = set(session.exec(select(Source.key).where(Source.map_id == map_id)).all())
+    n = count + 1
+    while f"src-{n}" in taken:
+        n += 1
+    return f"src-{n}"
+
+
+def add_source(session: Session, *, map_id: int, citation: Citation) -> Source:
+    values = validate(SourceCreate, {"key": _next_source_key(session, map_id),
+                                     **citation.cleaned()})
+    source = Source(map_id=map_id, **values.model_dump())
+    session.add(source)
+    session.flush()
+    return source
+
+
+def add_free_node(session: Session, *, map_id: int, kind: str, text: str,
+                  citation: Citation | None = None, author: str | None = None) -> Node:
+    """A node with its citation (if any), not yet connected to other nodes."""
+    source_id = None
+    if citation is not None and not citation.empty:
+        _check_node(kind, text)  # report a bad text before a bad citation
+        source_id = add_source(session, map_id=map_id, citation=citation).id
+    return add_node(session, map_id=map_id, kind=kind, text=text, author=author,
+                    source_id=source_id)
+
+
+def add_argument(session: Session, *, map_id: int, target_key: str, relation: str, kind: str,
+                 text: str, citation: Citation | None = None,
+                 author: str | None = None) -> Node:
+    """A new node that supports or attacks the node `target_key`."""
+    target = node_by_key(session, map_id=map_id, key=target_key)
+    if kind == NodeKind.THESIS:
+        raise InvalidInput("a thesis is what the map argues for; add a claim instead",
+                           field="kind")
+    node = add_free_node(session, map_id=map_id, kind=kind, text=text, citation=citation,
+                         author=author)
+    add_relation(session, map_id=map_id, kind=relation, source_id=node.id, target_id=target.id,
+                 author=author)
+    return node
+
+
+def add_undercutter(session: Session, *, map_id: int, relation_id: int, text: str,
+                    author: str | None = None) -> Node:
+    """A new rebuttal saying that the support relation `relation_id` does not follow."""
+    relation = session.get(Relation, relation_id)
+    if relation is None or relation.map_id != map_id or relation.kind != RelationKind.SUPPORT:
+        raise InvalidInput("choose a support relation of this map", field="relation")
+    node = add_node(session, map_id=map_id, kind=NodeKind.REBUTTAL, text=text, author=author)
+    add_undercut(session, map_id=map_id, source_id=node.id, relation_id=relation_id,
+                 author=author)
+    return node
+
+
+def connect(session: Session, *, map_id: int, source_key: str, target_key: str,
+            kind: str, author: str | None = None) -> Relation:
+    """A cross-link from one existing node to another."""
+    source = node_by_key(session, map_id=map_id, key=source_key)
+    if not target_key:
+        raise InvalidInput("choose the node to connect to", field="target")
+    target = session.exec(select(Node).where(Node.key == target_key, Node.map_id == map_id)
+                          ).first()
+    if target is None:
+        raise InvalidInput(f"no node '{target_key}' in this map", field="target")
+    return add_relation(session, map_id=map_id, kind=kind, source_id=source.id,
+                        target_id=target.id, author=author)
+
+
+def edit_node(session: Session, *, map_id: int, key: str, kind: str, text: str,
+              title: str = "", citation: Citation | None = None) -> Node:
+    """Change a node's kind, text, title and citation; an empty citation removes it."""
+    node = node_by_key(session, map_id=map_id, key=key)
+    values = _check_node(kind, text, title)
+    if citation is not None:
+        node.source_id = _cite(session, node=node, citation=citation)
+    if values.kind == NodeKind.EVIDENCE and node.source_id is None:
+        raise InvalidInput("evidence must cite a source: fill in the document and locator",
+                           field="document")
+    node.kind, node.text, node.title = values.kind, values.text, values.title
+    node.updated_at = utcnow()
+    session.add(node)
+    session.flush()
+    bump_revision(session, map_id=map_id)
+    return node
+
+
+def _check_node(kind: str, text: str, title: str = ""):
+    return validate(NodeCreate, {"key": "check", "kind": kind, "text": (text or "").strip(),
+                                 "title": (title or "").strip() or None})
+
+
+def _cite(session: Session, *, node: Node, citation: Citation) -> int | None:
+    """Point the node at its edited citation without changing other nodes' citations."""
+    if citation.empty:
+        return None
+    current = session.get(Source, node.source_id) if node.source_id else None
+    if current is not None:
+        shared = session.exec(select(func.count(Node.id)).where(
+            Node.source_id == current.id, Node.id != node.id)).one()
+        if not shared:
+            values = validate(SourceCreate, {"key": current.key, **citation.cleaned()})
+            for name in ("document", "locator", "quote", "url"):
+                setattr(current, name, getattr(values, name))
+            session.add(current)
+            return current.id
+    return add_source(session, map_id=node.map_id, citation=citation).id
+
+
+@dataclass(frozen=True)
+class DeleteEffects:
+    """What deleting a node does, for the confirmation step."""
+
+    relations: int  # its own supports, attacks and undercuts, in and out
+    undercuts: int  # undercuts by other nodes on its inferences, removed with them
+    arguing: tuple[Node, ...]  # nodes that support, attack or undercut it
+    stranded: tuple[Node, ...]  # of those and the undercutters, the ones left unconnected
+
+
+def delete_effects(session: Session, *, map_id: int, key: str) -> DeleteEffects:
+    node = node_by_key(session, map_id=map_id, key=key)
+    own = session.exec(select(Relation).where(or_(
+        Relation.source_node_id == node.id, Relation.target_node_id == node.id))).all()
+    own_ids = [r.id for r in own]
+    undercuts = session.exec(select(Relation).where(
+        Relation.target_relation_id.in_(own_ids))).all() if own_ids else []
+    removed = set(own_ids) | {r.id for r in undercuts}
+    affected_ids = ({r.source_node_id for r in own if r.target_node_id == node.id}
+                    | {r.source_node_id for r in undercuts}) - {node.id}
+    affected = session.exec(select(Node).where(Node.id.in_(affected_ids))
+                            .order_by(Node.id)).all() if affected_ids else []
+    remaining = session.exec(select(Relation.source_node_id, Relation.target_node_id).where(
+        Relation.id.not_in(removed) if removed else True,
+        or_(Relation.source_node_id.in_(affected_ids),
+            Relation.target_node_id.in_(affected_ids)))).all() if affected_ids else []
+    linked = {n for pair in remaining for n in pair}
+    arguing = tuple(n for n in affected
+                    if any(r.source_node_id == n.id and r.target_node_id == node.id for r in own))
+    return DeleteEffects(relations=len(own), undercuts=len(undercuts), arguing=arguing,
+                         stranded=tuple(n for n in affected if n.id not in linked))
+
+
+def delete_by_key(session: Session, *, map_id: int, key: str) -> None:
+    node = node_by_key(session, map_id=map_id, key=key)
+    delete_node(session, map_id=map_id, node_id=node.id)
+

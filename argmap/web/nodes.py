@@ -1,0 +1,166 @@
+"""The node panel's actions. Each view parses the form, calls one domain function inside one
+transaction and answers with the panel (htmx) or a 303 back to the map page (plain POST).
+A failed change stores nothing and answers 422 with the message next to its field.
+"""
+
+from collections.abc import Callable
+
+from flask import Blueprint, redirect, request
+from flask import session as cookie
+from markupsafe import Markup
+
+from argmap import db
+from argmap.editing import (
+    Citation,
+    add_argument,
+    add_free_node,
+    add_undercutter,
+    connect,
+    delete_by_key,
+    edit_node,
+    node_by_key,
+)
+from argmap.errors import InvalidInput
+from argmap.maps import get_map
+from argmap.models import RelationKind
+from argmap.outline import short
+from argmap.web.page import (
+    FormState,
+    field_error,
+    map_url,
+    render_map_page,
+    view_name,
+    wants_fragment,
+)
+
+bp = Blueprint("nodes", __name__, url_prefix="/maps/<slug>/nodes")
+
+CITATION = ("document", "locator", "quote", "url")
+# The panel's forms: which fields each one sends (all post to the routes below).
+FORMS = {
+    "reason": ("text",),
+    "evidence": ("text", *CITATION),
+    "rebuttal": ("text",),
+    "undercut": ("relation", "text"),
+    "edit": ("kind", "title", "text", *CITATION),
+    "link": ("kind", "target"),
+    "new": ("kind", "text", *CITATION),
+}
+ARGUMENT_KINDS = {"reason": ("support", "claim"), "evidence": ("support", "evidence"),
+                  "rebuttal": ("attack", "rebuttal")}
+
+
+def _author() -> str | None:
+    return cookie.get("name") or None
+
+
+def _citation(values: dict) -> Citation:
+    return Citation(**{name: values.get(name, "") for name in CITATION})
+
+
+def _submit(slug: str, key: str | None, form: str,
+            action: Callable[[object, object, dict], tuple[str | None, Markup]]):
+    """Run `action(session, map, values)` as one transaction and answer for `form`.
+
+    The action returns the node to show afterwards and a message saying what it did.
+    """
+    values = {name: request.form.get(name, "") for name in FORMS[form]}
+    view = view_name(request.form.get("view"))
+    session = db.session()
+    found = get_map(session, slug=slug)
+    try:
+        with db.transaction(session):
+            show_key, message = action(session, found, values)
+    except InvalidInput as exc:
+        default = "target" if form == "link" else FORMS[form][0]
+        errors = field_error(exc, values, default)
+        return render_map_page(session, slug=slug, view=view, node_key=key,
+                               forms={form: FormState(values, errors)},
+                               status=422, target="panel" if wants_fragment() else "page")
+    if not wants_fragment():
+        return redirect(map_url(slug, view=view, node=show_key, _anchor="panel"), 303)
+    response = render_map_page(session, slug=slug, view=view, node_key=show_key,
+                               forms={form if show_key == key else "panel":
+                                      FormState(message=message)}, target="panel")
+    response.headers["HX-Trigger"] = "map-changed"
+    if show_key != key:
+        response.headers["HX-Push-Url"] = map_url(slug, view=view, node=show_key)
+    return response
+
+
+def _added(kind: str, node) -> Markup:
+    return Markup("Added {} \u201c{}\u201d.").format(kind, short(node, 60))
+
+
+@bp.post("")
+def create(slug: str):
+    def action(session, found, values):
+        node = add_free_node(session, map_id=found.id, kind=values["kind"],
+                             text=values["text"], citation=_citation(values), author=_author())
+        return node.key, _added(node.kind, node)
+    return _submit(slug, None, "new", action)
+
+
+@bp.post("/<key>/arguments")
+def argue(slug: str, key: str):
+    form = request.form.get("form", "")
+    if form not in ARGUMENT_KINDS:
+        raise InvalidInput("unknown form: expected reason, evidence or rebuttal", field="form")
+    relation, kind = ARGUMENT_KINDS[form]
+
+    def action(session, found, values):
+        node = add_argument(session, map_id=found.id, target_key=key, relation=relation,
+                            kind=kind, text=values["text"], author=_author(),
+                            citation=_citation(values) if kind == "evidence" else None)
+        return key, _added(kind if kind != "claim" else "reason", node)
+    return _submit(slug, key, form, action)
+
+
+@bp.post("/<key>/undercuts")
+def undercut(slug: str, key: str):
+    def action(session, found, values):
+        node_by_key(session, map_id=found.id, key=key)
+        relation_id = int(values["relation"]) if values["relation"].isdigit() else -1
+        node = add_undercutter(session, map_id=found.id, relation_id=relation_id,
+                               text=values["text"], author=_author())
+        return key, _added("undercut", node)
+    return _submit(slug, key, "undercut", action)
+
+
+@bp.post("/<key>/edit")
+def edit(slug: str, key: str):
+    def action(session, found, values):
+        edit_node(session, map_id=found.id, key=key, kind=values["kind"], text=values["text"],
+                  title=values["title"], citation=_citation(values))
+        return key, Markup("Saved.")
+    return _submit(slug, key, "edit", action)
+
+
+@bp.post("/<key>/links")
+def link(slug: str, key: str):
+    def action(session, found, values):
+        if values["kind"] not in (RelationKind.SUPPORT, RelationKind.ATTACK):
+            raise InvalidInput("choose supports or attacks", field="kind")
+        connect(session, map_id=found.id, source_key=key, target_key=values["target"],
+                kind=values["kind"], author=_author())
+        target = node_by_key(session, map_id=found.id, key=values["target"])
+        return key, Markup("Now {}s \u201c{}\u201d.").format(values["kind"], short(target, 60))
+    return _submit(slug, key, "link", action)
+
+
+@bp.post("/<key>/delete")
+def delete(slug: str, key: str):
+    session = db.session()
+    found = get_map(session, slug=slug)
+    view = view_name(request.form.get("view"))
+    with db.transaction(session):
+        gone = node_by_key(session, map_id=found.id, key=key)
+        message = Markup("Deleted \u201c{}\u201d.").format(short(gone, 60))
+        delete_by_key(session, map_id=found.id, key=key)
+    if not wants_fragment():
+        return redirect(map_url(slug, view=view), 303)
+    response = render_map_page(session, slug=slug, view=view, node_key=None,
+                               forms={"panel": FormState(message=message)}, target="panel")
+    response.headers["HX-Trigger"] = "map-changed"
+    response.headers["HX-Push-Url"] = map_url(slug, view=view)
+    return response

@@ -1,0 +1,107 @@
+"""The map page and its fragments: one set of templates serves the full page and each part
+htmx asks for (named by the HX-Target header), so a swap shows exactly what a reload would.
+"""
+
+from dataclasses import dataclass, field
+
+from flask import make_response, render_template, request, url_for
+from flask_htmx import HTMX
+from sqlmodel import Session, select
+
+from argmap.diagrams import inline_svg, map_diagram
+from argmap.editing import delete_effects
+from argmap.errors import InvalidInput
+from argmap.mapdata import MapData
+from argmap.maps import get_map, load_map_data
+from argmap.models import Map, Node
+from argmap.outline import build_outline, short
+from argmap.panel import node_panel
+from argmap.passages import marked_paragraphs
+from argmap.render import FORMATS
+
+VIEWS = ("diagram", "outline", "text")
+FRAGMENTS = {"view": "maps/_view.html", "panel": "nodes/_panel.html",
+             "node-detail": "nodes/_detail.html"}
+
+
+@dataclass
+class FormState:
+    """A form's submitted values and its errors by field, to show them next to the field."""
+
+    values: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+    message: str | None = None  # what the last successful submit did
+
+    def get(self, name: str, default: str = "") -> str:
+        value = self.values.get(name)
+        return default if value is None else str(value)
+
+
+FIELD_ALIASES = {"source": "document", "passage": "source_text"}
+
+
+def field_error(exc: InvalidInput, fields, default: str) -> dict[str, str]:
+    """{field: message} for showing a domain error next to the form field it concerns."""
+    field = FIELD_ALIASES.get(exc.field, exc.field)
+    message = str(exc)
+    if exc.field and message.startswith(f"{exc.field}: "):
+        message = message[len(exc.field) + 2:]
+        message = message[0].upper() + message[1:]
+    return {field if field in fields else default: message}
+
+
+def view_name(value: str | None) -> str:
+    return value if value in VIEWS else "diagram"
+
+
+def map_url(slug: str, view: str = "diagram", node: str | None = None, **extra) -> str:
+    args = {"view": view} if view != "diagram" else {}
+    if node:
+        args["node"] = node
+    return url_for("maps.show", slug=slug, **args, **extra)
+
+
+def _source_view(session: Session, found: Map, data: MapData):
+    if not found.source_text:
+        return None
+    rows = session.exec(select(Node.key, Node.passage_start, Node.passage_end).where(
+        Node.map_id == found.id, Node.passage_start.is_not(None))).all()
+    return marked_paragraphs(found.source_text, [tuple(r) for r in rows])
+
+
+def render_map_page(session: Session, *, slug: str, view: str, node_key: str | None,
+                    forms: dict[str, FormState] | None = None, status: int = 200,
+                    target: str | None = None):
+    """The full page, or the fragment named by `target` (default: the htmx request's)."""
+    found = get_map(session, slug=slug)
+    data = load_map_data(session, slug=slug)
+    htmx = HTMX()
+    if target is None and htmx:
+        target = htmx.target
+    fragment = FRAGMENTS.get(target) if target else None
+    wants = {fragment} if fragment else set(FRAGMENTS.values())
+    context = {"found": found, "data": data, "view": view, "forms": forms or {},
+               "formats": FORMATS, "node_key": node_key, "short": short,
+               "nodes_by_key": data.nodes_by_key, "map_url": map_url}
+    if "maps/_view.html" in wants:
+        if view == "diagram":
+            context["svg"] = inline_svg(map_diagram(session, slug=slug, fmt="svg", data=data,
+                                                    links=True))
+        elif view == "outline":
+            context["outline"] = build_outline(data)
+        else:
+            context["paragraphs"] = _source_view(session, found, data)
+    if node_key and wants & {"nodes/_panel.html", "nodes/_detail.html"}:
+        context["panel"] = node_panel(session, found=found, key=node_key)
+        if "nodes/_panel.html" in wants:
+            context["effects"] = delete_effects(session, map_id=found.id, key=node_key)
+    if found.forked_from_id:
+        context["forked_from"] = session.get(Map, found.forked_from_id)
+    template = fragment or "maps/show.html"
+    response = make_response(render_template(template, **context), status)
+    response.vary.update(["HX-Request", "HX-Target"])
+    return response
+
+
+def wants_fragment() -> bool:
+    return bool(HTMX()) and request.headers.get("HX-Request") == "true"
