@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
 
+    app.jinja_env.add_extension("jinja2.ext.do")
     db.init_app(app)
     HTMX(app)
 

@@ -5,6 +5,7 @@ paragraph; the passage it marks is the sentence (or sentences) that contain the 
 """
 
 import re
+from dataclasses import dataclass
 
 from argmap.errors import InvalidInput
 
@@ -50,20 +51,31 @@ def _sentence_around(text: str, p_start: int, p_end: int, q_start: int, q_end: i
     return start, end
 
 
-def marked_paragraphs(text: str, passages: list[tuple[str, int, int]]):
-    """Split each paragraph into (segment text, keys of the passages covering it).
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    keys: tuple[str, ...]  # the nodes whose passages cover this stretch
+    starts: tuple[str, ...]  # passages that begin here (anchors for links to the passage)
+    ends: tuple[str, ...]  # passages that end here (where the links to their nodes go)
+
+
+def marked_paragraphs(text: str, passages: list[tuple[str, int, int]]) -> list[list[Segment]]:
+    """Split each paragraph into segments, each naming the passages that cover it.
 
     `passages` are (node key, start, end) offsets into `text`; passages may overlap or be
-    shared by several nodes, so each segment lists every node whose passage covers it.
+    shared by several nodes, so a segment can belong to several nodes.
     """
     result = []
     for p_start, p_end in paragraphs(text):
-        inside = [(k, s, e) for k, s, e in passages if s < p_end and e > p_start]
-        cuts = sorted({p_start, p_end, *(max(s, p_start) for _, s, _ in inside),
-                       *(min(e, p_end) for _, _, e in inside)})
+        inside = sorted((s, e, k) for k, s, e in passages if s < p_end and e > p_start)
+        cuts = sorted({p_start, p_end, *(max(s, p_start) for s, _, _ in inside),
+                       *(min(e, p_end) for _, e, _ in inside)})
         segments = []
         for a, b in zip(cuts, cuts[1:], strict=False):
-            keys = tuple(k for k, s, e in inside if s <= a and e >= b)
-            segments.append((text[a:b], keys))
+            covering = [(s, e, k) for s, e, k in inside if s <= a and e >= b]
+            segments.append(Segment(
+                text[a:b], tuple(k for _, _, k in covering),
+                starts=tuple(k for s, _, k in covering if max(s, p_start) == a),
+                ends=tuple(k for _, e, k in covering if min(e, p_end) == b)))
         result.append(segments)
     return result

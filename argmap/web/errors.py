@@ -1,27 +1,40 @@
-"""Error pages: unknown maps and nodes get a real 404 page, bad input a 400."""
+"""Error pages: unknown maps and nodes get a real 404 page, bad input a 400.
 
-from flask import Flask, render_template
+An htmx request gets the message as a fragment in place of the element it targeted, so a
+panel whose node someone else deleted says so instead of silently doing nothing.
+"""
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException
 
 from argmap.errors import InvalidInput, NotFound, RenderError
+
+
+def _page(status: int, title: str, message: str):
+    target = request.headers.get("HX-Target") if request.headers.get("HX-Request") else None
+    if target:
+        body = render_template("_error_fragment.html", target=target, title=title,
+                               message=message)
+    else:
+        body = render_template("error.html", status=status, title=title, message=message)
+    return body, status, {"Vary": "HX-Request, HX-Target"}
 
 
 def register(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def not_found(error: NotFound):
-        return render_template("error.html", status=404, title="Not found",
-                               message=str(error)), 404
-
-    @app.errorhandler(404)
-    def no_route(_error):
-        return render_template("error.html", status=404, title="Not found",
-                               message="There is no page at this address."), 404
+        return _page(404, "Not found", str(error))
 
     @app.errorhandler(InvalidInput)
     def invalid(error: InvalidInput):
-        return render_template("error.html", status=400, title="Invalid input",
-                               message=str(error)), 400
+        return _page(400, "Invalid input", str(error))
 
     @app.errorhandler(RenderError)
     def render_failed(error: RenderError):
-        return render_template("error.html", status=503, title="The diagram could not be drawn",
-                               message=str(error)), 503
+        return _page(503, "The diagram could not be drawn", str(error))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code == 404:
+            return _page(404, "Not found", "There is no page at this address.")
+        return _page(error.code or 500, error.name, error.description or error.name)

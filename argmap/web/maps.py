@@ -2,13 +2,23 @@
 revision polling for live updates, and downloads.
 """
 
-from flask import Blueprint, Response, make_response, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask import session as cookie
 
 from argmap import db
 from argmap.diagrams import map_diagram
 from argmap.errors import InvalidInput
 from argmap.maps import attach_text, create_map, fork_map, get_map, list_maps
 from argmap.render import MEDIA_TYPES
+from argmap.render.theme import LIGHT
 from argmap.web.page import (
     FormState,
     field_error,
@@ -118,6 +128,29 @@ def diagram(slug: str):
     """The diagram on its own, at full size, for the browser to zoom and scroll."""
     body = map_diagram(db.session(), slug=slug, fmt="svg")
     return Response(body, mimetype=MEDIA_TYPES["svg"])
+
+
+@bp.post("/name")
+def set_name():
+    """Remember who you are in your session, so your additions carry your name."""
+    name = " ".join(request.form.get("name", "").split())[:120]
+    if name:
+        cookie["name"] = name
+    else:
+        cookie.pop("name", None)
+    target = request.form.get("next", "")
+    # Only a path on this site: never redirect to another host.
+    safe = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return redirect(target if safe else url_for("maps.index"), 303)
+
+
+@bp.get("/theme.css")
+def theme_css():
+    """The diagram's node and relation colours as CSS, so pages draw kinds the same way."""
+    response = make_response(render_template("theme.css", theme=LIGHT))
+    response.mimetype = "text/css"
+    response.cache_control.max_age = 300
+    return response
 
 
 @bp.app_context_processor

@@ -3,6 +3,7 @@ transaction and answers with the panel (htmx) or a 303 back to the map page (pla
 A failed change stores nothing and answers 422 with the message next to its field.
 """
 
+import json
 from collections.abc import Callable
 
 from flask import Blueprint, redirect, request
@@ -46,6 +47,8 @@ FORMS = {
     "link": ("kind", "target"),
     "new": ("kind", "text", *CITATION),
 }
+# The answer to a change already carries the fresh panel; the views still need a refresh.
+PANEL_IS_FRESH = json.dumps({"map-changed": {"panel": "fresh"}})
 ARGUMENT_KINDS = {"reason": ("support", "claim"), "evidence": ("support", "evidence"),
                   "rebuttal": ("attack", "rebuttal")}
 
@@ -82,7 +85,7 @@ def _submit(slug: str, key: str | None, form: str,
     response = render_map_page(session, slug=slug, view=view, node_key=show_key,
                                forms={form if show_key == key else "panel":
                                       FormState(message=message)}, target="panel")
-    response.headers["HX-Trigger"] = "map-changed"
+    response.headers["HX-Trigger"] = PANEL_IS_FRESH
     if show_key != key:
         response.headers["HX-Push-Url"] = map_url(slug, view=view, node=show_key)
     return response
@@ -161,6 +164,6 @@ def delete(slug: str, key: str):
         return redirect(map_url(slug, view=view), 303)
     response = render_map_page(session, slug=slug, view=view, node_key=None,
                                forms={"panel": FormState(message=message)}, target="panel")
-    response.headers["HX-Trigger"] = "map-changed"
+    response.headers["HX-Trigger"] = PANEL_IS_FRESH
     response.headers["HX-Push-Url"] = map_url(slug, view=view)
     return response

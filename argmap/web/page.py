@@ -92,11 +92,17 @@ def render_map_page(session: Session, *, slug: str, view: str, node_key: str | N
         else:
             context["paragraphs"] = _source_view(session, found, data)
     if node_key and wants & {"nodes/_panel.html", "nodes/_detail.html"}:
-        context["panel"] = node_panel(session, found=found, key=node_key)
+        panel = context["panel"] = node_panel(session, found=found, key=node_key)
         if "nodes/_panel.html" in wants:
             context["effects"] = delete_effects(session, map_id=found.id, key=node_key)
+            context["inference_options"] = [
+                (str(link.id), f"\u201c{short(a, 50)}\u201d \u2192 \u201c{short(b, 50)}\u201d")
+                for link in panel.inferences for a, b in [link.inference]]
+            context["node_options"] = [(n.key, f"{n.kind}: {short(n, 70)}")
+                                       for n in data.nodes if n.key != node_key]
     if found.forked_from_id:
         context["forked_from"] = session.get(Map, found.forked_from_id)
+    context["fragment"] = target if fragment else None
     template = fragment or "maps/show.html"
     response = make_response(render_template(template, **context), status)
     response.vary.update(["HX-Request", "HX-Target"])

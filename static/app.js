@@ -1,0 +1,152 @@
+// argmap page behaviour on top of htmx: pan and zoom for the diagram, opening a node's panel
+// from the diagram, focus after swaps, and refreshing the views when the map changes.
+// Every action here also exists as a plain link or form for use without JavaScript.
+(function () {
+  "use strict";
+
+  let panZoom = null;
+  let savedView = null; // zoom and pan kept across a live refresh of the diagram
+  let pointerDown = null;
+
+  function initDiagram() {
+    const svg = document.querySelector("#diagram svg");
+    if (!svg || typeof window.svgPanZoom !== "function") return;
+    if (panZoom && panZoom.svg === svg) return;
+    svg.removeAttribute("width");
+    svg.removeAttribute("height");
+    const instance = window.svgPanZoom(svg, {
+      zoomScaleSensitivity: 0.25, minZoom: 0.2, maxZoom: 25, fit: true, center: true,
+      dblClickZoomEnabled: false, preventMouseEventsDefault: false,
+    });
+    panZoom = { svg: svg, api: instance };
+    if (savedView) {
+      instance.zoom(savedView.zoom);
+      instance.pan(savedView.pan);
+      savedView = null;
+    }
+    document.querySelectorAll(".zoom-tools").forEach(function (el) { el.hidden = false; });
+    markSelected();
+  }
+
+  function selectedKey() {
+    const detail = document.getElementById("node-detail");
+    return detail ? detail.dataset.key : "";
+  }
+
+  function markSelected() {
+    const key = selectedKey();
+    document.querySelectorAll("#diagram g.node.selected").forEach(function (g) {
+      g.classList.remove("selected");
+    });
+    if (key) {
+      const node = document.getElementById("n-" + key);
+      if (node) node.classList.add("selected");
+    }
+    document.querySelectorAll(".outline .node-link").forEach(function (a) {
+      const on = a.id === "o-" + key || a.getAttribute("href").endsWith("node=" + key);
+      a.classList.toggle("selected", on);
+      if (on) a.setAttribute("aria-current", "true"); else a.removeAttribute("aria-current");
+    });
+  }
+
+  function openPanel(href) {
+    window.htmx.ajax("GET", href, { target: "#panel", swap: "outerHTML" }).then(function () {
+      history.pushState({ htmx: true }, "", href);
+      focusPanel();
+    });
+  }
+
+  function focusPanel() {
+    const heading = document.getElementById("panel-heading");
+    if (heading) heading.focus({ preventScroll: false });
+  }
+
+  function refresh(event) {
+    const here = location.pathname + location.search;
+    if (document.getElementById("view")) {
+      window.htmx.ajax("GET", here, { target: "#view", swap: "outerHTML" });
+    }
+    // A change made from the panel already answered with a fresh panel.
+    const fresh = event.detail && event.detail.panel === "fresh";
+    if (!fresh && document.getElementById("node-detail")) {
+      window.htmx.ajax("GET", here, { target: "#node-detail", swap: "outerHTML" });
+    }
+  }
+
+  document.addEventListener("pointerdown", function (event) {
+    pointerDown = { x: event.clientX, y: event.clientY };
+  });
+
+  // Diagram boxes are SVG links to the node's panel; open the panel in place instead,
+  // unless the pointer moved (a pan, not a click).
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest && event.target.closest("#diagram a");
+    if (!link || !window.htmx || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    if (pointerDown && event.detail > 0 &&
+        Math.hypot(event.clientX - pointerDown.x, event.clientY - pointerDown.y) > 5) return;
+    const href = link.getAttribute("href") || link.getAttribute("xlink:href");
+    if (href) openPanel(href);
+  });
+
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest && event.target.closest("[data-zoom]");
+    if (!button || !panZoom) return;
+    const api = panZoom.api;
+    if (button.dataset.zoom === "in") api.zoomIn();
+    else if (button.dataset.zoom === "out") api.zoomOut();
+    else { api.resize(); api.fit(); api.center(); }
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const target = event.detail.target;
+    if (target && target.id === "view" && panZoom && document.contains(panZoom.svg)) {
+      savedView = { zoom: panZoom.api.getZoom(), pan: panZoom.api.getPan() };
+      const requested = event.detail.requestConfig && event.detail.requestConfig.path;
+      if (requested && requested.indexOf("view=") >= 0) savedView = null; // another view
+      panZoom.api.destroy();
+      panZoom = null;
+    }
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    initDiagram();
+    markSelected();
+    const elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+    // A link that opened a node moves focus into its panel; a form keeps focus where it was.
+    if (event.detail.target && event.detail.target.id === "panel" && elt && elt.tagName === "A") {
+      focusPanel();
+    }
+  });
+
+  function flash(message) {
+    const box = document.getElementById("flash");
+    if (!box) return;
+    box.textContent = message;
+    box.hidden = false;
+  }
+
+  document.addEventListener("htmx:responseError", function () {
+    flash("argmap could not complete that request. Your change may not have been saved; " +
+          "reload the page to see the current map.");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    flash("argmap cannot be reached. Check the connection; your change was not sent.");
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.successful) {
+      const box = document.getElementById("flash");
+      if (box && !box.hidden && event.detail.elt && event.detail.elt.id === "poller") {
+        box.hidden = true;
+      }
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.body.addEventListener("map-changed", refresh);
+    initDiagram();
+  });
+  window.addEventListener("resize", function () {
+    if (panZoom) { panZoom.api.resize(); }
+  });
+})();
