@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import event, func, update
 from sqlmodel import Session, select
 
 from argmap.errors import InvalidInput, NotFound
@@ -36,9 +36,20 @@ def get_map(session: Session, *, slug: str) -> Map:
 
 
 def bump_revision(session: Session, *, map_id: int) -> None:
-    """Record that the map changed; done in SQL so concurrent writers never lose a bump."""
+    """Record that the map changed: once per transaction, however many rows the change
+    touches. Done in SQL so concurrent writers never lose a bump."""
+    bumped = session.info.setdefault("bumped_maps", set())
+    if map_id in bumped:
+        return
+    bumped.add(map_id)
     session.execute(update(Map).where(Map.id == map_id)
                     .values(revision=Map.revision + 1, updated_at=utcnow()))
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _transaction_over(session: Session) -> None:
+    session.info.pop("bumped_maps", None)
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,8 @@ def field_error(exc: InvalidInput, fields, default: str) -> dict[str, str]:
     message = str(exc)
     if exc.field and message.startswith(f"{exc.field}: "):
         message = message[len(exc.field) + 2:]
-        message = message[0].upper() + message[1:]
+        if message.split(" ", 1)[0] in ("is", "must", "may"):
+            message = f"This field {message}"
     return {field if field in fields else default: message}
 
 

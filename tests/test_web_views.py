@@ -1,0 +1,145 @@
+"""The map page's three views, the node panel, fragments for htmx, polling and 404s."""
+
+import re
+
+from argmap import db
+from argmap.maps import get_map, import_map
+from tests.helpers import node, post, rel, tiny_map
+
+MAP = "/maps/treaty-alliance"
+
+
+def fragment(client, url, target):
+    return client.get(url, headers={"HX-Request": "true", "HX-Target": target})
+
+
+def test_full_page_has_every_part(client):
+    html = client.get(MAP).get_data(as_text=True)
+    for part in ('id="view"', 'id="tabs"', 'id="panel"', 'id="poller"', 'id="diagram"',
+                 "Sources cited", 'name="csrf_token"'):
+        assert part in html
+    assert "<html" in html
+
+
+def test_view_fragment_is_only_the_view(client):
+    reply = fragment(client, MAP + "?view=outline", "view")
+    html = reply.get_data(as_text=True)
+    assert reply.status_code == 200
+    assert "<html" not in html and html.lstrip().startswith('<section id="view"')
+    assert 'class="outline-tree"' in html and 'id="panel"' not in html
+    assert "HX-Request" in reply.headers["Vary"] and "HX-Target" in reply.headers["Vary"]
+    # The view fragment also moves the poller on, so the page doesn't refresh twice.
+    assert 'id="poller"' in html and 'hx-swap-oob="true"' in html
+
+
+def test_panel_fragment(client):
+    html = fragment(client, MAP + "?node=mdt-article-4", "panel").get_data(as_text=True)
+    assert html.lstrip().startswith('<aside id="panel"') and "<html" not in html
+    assert 'id="view"' not in html
+    assert 'id="tabs" class="tabs" aria-label="Views of the map" hx-swap-oob="true"' in html
+    detail = fragment(client, MAP + "?node=mdt-article-4", "node-detail").get_data(as_text=True)
+    assert detail.lstrip().startswith('<div id="node-detail"') and "Add a rebuttal" not in detail
+
+
+def test_panel_shows_text_kind_author_citation_and_passage(client, app):
+    html = client.get(MAP + "?node=mdt-article-4").get_data(as_text=True)
+    panel = html[html.index('<aside id="panel"'):]
+    assert "EVIDENCE" in panel.upper() and 'class="kind-badge kind-evidence"' in panel
+    assert "Mutual Defense Treaty" in panel and "Article IV" in panel
+    assert "Added by" in panel
+    assert "Paragraph" in panel and "attach the source text" in panel
+    for form in ("Add a supporting reason", "Add evidence", "Add a rebuttal",
+                 "Edit this node", "Connect to another node", "Delete this node"):
+        assert form in panel
+    editor = client.get(MAP + "?node=ed-art2-self-help").get_data(as_text=True)
+    assert "editor’s addition" in editor and "Added by argmap editors" in editor
+
+
+def test_diagram_nodes_link_to_their_panel_but_exports_do_not(client):
+    html = client.get(MAP).get_data(as_text=True)
+    assert 'href="/maps/treaty-alliance?node=thesis"' in html
+    assert b"?node=" not in client.get(MAP + "/export.svg").data
+
+
+def test_outline_is_a_nested_list_of_links(client):
+    html = client.get(MAP + "?view=outline").get_data(as_text=True)
+    tree = html[html.index('class="outline-tree"'):]
+    assert tree.index('id="o-thesis"') < tree.index('id="o-mdt-commits-defense"')
+    assert re.search(r'<ul>\s*<li class="outline-item">', tree)  # children nest
+    assert 'href="/maps/treaty-alliance?view=outline&amp;node=thesis"' in tree
+    # Undercuts are listed under the reason whose step they challenge.
+    assert "says the step fails" in tree
+
+
+def _tiny_with_passages(app):
+    with app.app_context():
+        session = db.session()
+        with db.transaction(session):
+            import_map(session, data=tiny_map(
+                node("a", "thesis", passage_paragraph=1, passage_quote="like cats"),
+                node("b", passage_paragraph=2, passage_quote="dogs bark"),
+                relations=[rel("support", "b", "a")]))
+
+
+def test_source_text_attached_in_the_browser_marks_passages_both_ways(client, app):
+    _tiny_with_passages(app)
+    empty = client.get("/maps/tiny?view=text").get_data(as_text=True)
+    assert "No source text is attached" in empty and 'name="source_text"' in empty
+    text = "I like cats. Really I do.\n\nDogs? No: dogs bark <loudly>."
+    reply = post(client, "/maps/tiny/text", {"source_text": text})
+    assert reply.status_code == 303 and reply.location.endswith("/maps/tiny?view=text")
+    html = client.get("/maps/tiny?view=text").get_data(as_text=True)
+    assert '<span class="anchor" id="passage-a"></span><mark class="passage">I like cats.</mark>' \
+        in html
+    assert "<mark class=\"passage\">No: dogs bark &lt;loudly&gt;.</mark>" in html
+    assert re.search(r'<a class="passage-link kind-thesis" href="/maps/tiny\?view=text&amp;'
+                     r'node=a"', html)
+    panel = client.get("/maps/tiny?node=a").get_data(as_text=True)
+    assert 'href="/maps/tiny?view=text&amp;node=a#passage-a"' in panel
+    assert "<q>I like cats.</q>" in panel
+
+
+def test_source_text_that_misses_an_anchor_is_refused_whole(client, app):
+    _tiny_with_passages(app)
+    reply = post(client, "/maps/tiny/text", {"source_text": "Only dogs bark here.\nNo cats."},
+                 htmx="view")
+    html = reply.get_data(as_text=True)
+    assert reply.status_code == 422 and html.lstrip().startswith('<section id="view"')
+    error = re.search(r'<p class="error" id="text-source_text-error">([^<]*)</p>', html)
+    assert error and "node &#39;a&#39;" in error.group(1)
+    assert "Only dogs bark here." in html  # what was typed is kept
+    with app.app_context():
+        assert get_map(db.session(), slug="tiny").source_text is None
+
+
+def test_unknown_map_and_node_are_404_pages_and_fragments(client):
+    for url in ("/maps/nope", MAP + "?node=nope", "/maps/nope/revision?rev=1", "/nowhere"):
+        reply = client.get(url)
+        assert reply.status_code == 404, url
+        assert "<h1>Not found</h1>" in reply.get_data(as_text=True)
+    reply = fragment(client, MAP + "?node=gone", "node-detail")
+    html = reply.get_data(as_text=True)
+    assert reply.status_code == 404 and html.startswith('<div id="node-detail"')
+    assert "no node &#39;gone&#39;" in html and "<html" not in html
+
+
+def test_polling_says_unchanged_cheaply_and_signals_changes(client, app):
+    with app.app_context():
+        rev = get_map(db.session(), slug="treaty-alliance").revision
+    same = client.get(f"{MAP}/revision?rev={rev}")
+    assert same.status_code == 204 and same.data == b""
+    assert same.headers["X-Argmap-Revision"] == str(rev)
+    older = client.get(f"{MAP}/revision?rev={rev - 1}")
+    assert older.status_code == 200 and older.headers["HX-Trigger"] == "map-changed"
+    assert f"rev={rev}" in older.get_data(as_text=True)
+    post(client, f"{MAP}/nodes/thesis/arguments", {"form": "rebuttal", "text": "No."})
+    moved = client.get(f"{MAP}/revision?rev={rev}")
+    assert moved.status_code == 200 and f"rev={rev + 1}" in moved.get_data(as_text=True)
+
+
+def test_theme_css_matches_the_diagram(client):
+    from argmap.render.theme import LIGHT
+    css = client.get("/theme.css").get_data(as_text=True)
+    for kind, style in LIGHT.nodes.items():
+        assert f".kind-{kind} {{ --kind-fill: {style.fill}; --kind-border: {style.border}; }}" \
+            in css
