@@ -170,3 +170,6 @@ def _create_app() -> Flask:
 
 main = FlaskGroup(name="argmap", create_app=_create_app,
                   help="argmap: map the arguments of a text and draw them with Graphviz.")
+
+if __name__ == "__main__":
+    main()

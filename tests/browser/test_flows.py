@@ -1,0 +1,101 @@
+"""What a seminar group does in the browser, checked in a real Chromium."""
+
+import re
+import time
+
+from playwright.sync_api import expect
+
+MAP = "/maps/treaty-alliance"
+
+
+def test_click_a_node_add_a_rebuttal_and_see_it_everywhere(page, server):
+    page.goto(server.url + "/")
+    page.get_by_role("link", name="The weight of a treaty alliance").click()
+    expect(page.locator("#diagram svg")).to_be_visible()
+    # Click the thesis box in the diagram: its panel opens without a page load.
+    page.evaluate("window.__sameDocument = true")
+    page.locator("#diagram g#n-thesis").click()
+    expect(page.locator("#panel-heading")).to_contain_text("Tying the SMA to tariffs")
+    expect(page.locator("#panel-heading")).to_be_focused()
+    assert page.evaluate("window.__sameDocument") is True
+    assert page.url.endswith(MAP + "?node=thesis")
+    expect(page.locator("#diagram g#n-thesis")).to_have_class(re.compile(r"\bselected\b"))
+
+    page.get_by_text("Add a rebuttal (a counterargument)").click()
+    page.get_by_label("Rebuttal (why this node is wrong)").fill(
+        "Linking the talks is legal: Article IV leaves the terms to agreement.")
+    page.get_by_role("button", name="Add rebuttal").click()
+    expect(page.locator("#panel [role=status]")).to_contain_text("Added rebuttal")
+    expect(page.locator("#panel")).to_contain_text("Attacked by")
+
+    # The diagram shows it without a reload...
+    new_box = page.locator("#diagram g.node", has_text="Linking the talks is legal")
+    expect(new_box).to_have_count(1)
+    # ...and so does the outline, under the thesis.
+    page.get_by_role("link", name="Outline").click()
+    item = page.locator("#o-thesis + ul > li > a", has_text="Linking the talks is legal")
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text("attacks")
+    assert page.evaluate("window.__sameDocument") is True
+
+
+def test_a_second_browser_sees_the_change_within_three_seconds(page, other_page, server,
+                                                                second_server):
+    """The two browsers talk to two server processes that share only the database."""
+    other_page.goto(second_server.url + MAP + "?view=outline")
+    other_page.evaluate("window.__sameDocument = true")
+    expect(other_page.locator("#o-thesis")).to_be_visible()
+    page.goto(server.url + MAP + "?node=thesis")
+    page.get_by_text("Add a rebuttal (a counterargument)").click()
+    page.get_by_label("Rebuttal (why this node is wrong)").fill("A rebuttal from group A.")
+    page.get_by_role("button", name="Add rebuttal").click()
+    expect(page.locator("#panel [role=status]")).to_contain_text("Added rebuttal")
+    added = time.monotonic()
+    expect(other_page.locator(".outline-tree", has_text="A rebuttal from group A.")).to_have_count(
+        1, timeout=3000)
+    assert time.monotonic() - added <= 3.0
+    assert other_page.evaluate("window.__sameDocument") is True  # no reload happened
+
+
+def tab_to(page, script: str, expected: str, limit: int = 80) -> None:
+    """Press Tab until `script` (about document.activeElement) gives `expected`."""
+    for _ in range(limit):
+        if page.evaluate(script) == expected:
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {expected!r}")
+
+
+def test_add_a_claim_with_the_keyboard_through_the_outline(page, server):
+    page.goto(server.url + MAP + "?view=outline")
+    tab_to(page, "document.activeElement.id", "o-thesis")
+    page.keyboard.press("Enter")
+    expect(page.locator("#panel-heading")).to_be_focused()
+    expect(page.locator("#panel-heading")).to_contain_text("Tying the SMA")
+    tab_to(page, "document.activeElement.textContent", "Add a supporting reason")
+    page.keyboard.press("Enter")  # opens the <details>
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "reason-text"
+    page.keyboard.type("Tariffs and troops are different bargains.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#panel [role=status]")).to_contain_text("Added reason")
+    child = page.locator("#o-thesis + ul > li > a", has_text="different bargains")
+    expect(child).to_have_count(1)
+    expect(child).to_contain_text("supports")
+
+
+def test_a_validation_error_shows_next_to_the_field_and_stores_nothing(page, server):
+    page.goto(server.url + MAP + "?node=thesis")
+    revision = page.locator("#poller").get_attribute("data-revision")
+    relations = page.locator("#node-detail li").count()
+    page.get_by_text("Add a rebuttal (a counterargument)").click()
+    page.get_by_label("Rebuttal (why this node is wrong)").fill("   ")
+    page.get_by_role("button", name="Add rebuttal").click()
+    error = page.locator("#rebuttal-text-error")
+    expect(error).to_have_text("This field is empty")
+    expect(page.get_by_label("Rebuttal (why this node is wrong)")).to_have_attribute(
+        "aria-invalid", "true")
+    page.reload()
+    assert page.locator("#poller").get_attribute("data-revision") == revision
+    assert page.locator("#node-detail li").count() == relations
