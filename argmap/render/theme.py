@@ -40,7 +40,7 @@ class Theme:
     muted: str
     nodes: dict[str, NodeStyle] = field(default_factory=dict)
     edges: dict[str, EdgeStyle] = field(default_factory=dict)
-    junction: str = "#2e7d32"
+    junction: str = "#286d2c"
     font: str = FONT
 
 
@@ -57,7 +57,7 @@ LIGHT = Theme(
         "rebuttal": NodeStyle("REBUTTAL", "box", "filled,diagonals", "#fde4e1", "#a3312a"),
     },
     edges={
-        "support": EdgeStyle("supports", "#2e7d32", "solid", "normal",
+        "support": EdgeStyle("supports", "#286d2c", "solid", "normal",
                              sample="\u2014\u2014\u2014\u25b6"),
         "attack": EdgeStyle("attacks", "#c62828", "dashed", "tee",
                             sample="\u2013 \u2013 \u2013\u22a3"),
