@@ -99,3 +99,33 @@ def test_a_validation_error_shows_next_to_the_field_and_stores_nothing(page, ser
     page.reload()
     assert page.locator("#poller").get_attribute("data-revision") == revision
     assert page.locator("#node-detail li").count() == relations
+
+
+def test_the_forms_work_without_javascript(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server.url + MAP + "?view=outline")
+    page.locator("#o-reb-hormuz").click()  # a plain link: a full page load
+    assert page.url.endswith(MAP + "?view=outline&node=reb-hormuz")
+    page.locator("#act-rebuttal summary").click()
+    page.get_by_label("Rebuttal (why this node is wrong)").fill("Plain HTML still works.")
+    page.get_by_role("button", name="Add rebuttal").click()  # POST, then 303
+    assert page.url.endswith(MAP + "?view=outline&node=reb-hormuz#panel")
+    expect(page.locator("#o-reb-hormuz + ul")).to_contain_text("Plain HTML still works.")
+    # A diagram box is a link too.
+    page.goto(server.url + MAP)
+    page.locator("#diagram g#n-thesis a").first.click()
+    assert page.url.endswith(MAP + "?node=thesis")
+    expect(page.locator("#panel-heading")).to_contain_text("Tying the SMA")
+    context.close()
+
+
+def test_back_button_returns_to_the_previous_node(page, server):
+    page.goto(server.url + MAP + "?view=outline")
+    page.locator("#o-thesis").click()
+    expect(page.locator("#panel-heading")).to_contain_text("Tying the SMA")
+    page.locator("#o-reb-hormuz").click()
+    expect(page.locator("#node-detail")).to_have_attribute("data-key", "reb-hormuz")
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"node=thesis$"))
+    expect(page.locator("#node-detail")).to_have_attribute("data-key", "thesis")
