@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from argmap import db
 from argmap.maps import get_map, import_map
 from tests.helpers import node, post, rel, tiny_map
@@ -30,6 +32,20 @@ def test_view_fragment_is_only_the_view(client):
     assert "HX-Request" in reply.headers["Vary"] and "HX-Target" in reply.headers["Vary"]
     # The view fragment also moves the poller on, so the page doesn't refresh twice.
     assert 'id="poller"' in html and 'hx-swap-oob="true"' in html
+
+
+@pytest.mark.parametrize("view, label, marker", [
+    ("diagram", "Diagram", '<div class="diagram-body" id="diagram"'),
+    ("outline", "Outline", 'class="outline-tree"'),
+    ("text", "Source text", "No source text is attached")])
+def test_each_view_as_a_fragment(client, view, label, marker):
+    reply = fragment(client, f"{MAP}?view={view}&node=thesis", "view")
+    html = reply.get_data(as_text=True)
+    assert reply.status_code == 200 and marker in html and "<html" not in html
+    current = re.findall(r'aria-current="page"\s+hx-get="[^"]*"[^>]*>([^<]+)</a>', html)
+    assert current == [label]
+    # The tabs keep the open node.
+    assert 'href="/maps/treaty-alliance?view=outline&amp;node=thesis"' in html
 
 
 def test_panel_fragment(client):

@@ -12,11 +12,13 @@ from flask import (
     url_for,
 )
 from flask import session as cookie
+from sqlmodel import select
 
 from argmap import db
 from argmap.diagrams import map_diagram
-from argmap.errors import InvalidInput
-from argmap.maps import attach_text, create_map, fork_map, get_map, list_maps
+from argmap.errors import InvalidInput, NotFound
+from argmap.maps import attach_text, create_map, fork_map, list_maps
+from argmap.models import Map
 from argmap.render import MEDIA_TYPES
 from argmap.render.theme import LIGHT
 from argmap.web.page import (
@@ -103,8 +105,9 @@ def text(slug: str):
 @bp.get("/maps/<slug>/revision")
 def revision(slug: str):
     """Cheap polling: one indexed read. 204 means unchanged, so nothing is re-rendered."""
-    session = db.session()
-    current = get_map(session, slug=slug).revision
+    current = db.session().exec(select(Map.revision).where(Map.slug == slug)).first()
+    if current is None:
+        raise NotFound(f"no map with the slug '{slug}'")
     seen = request.args.get("rev", type=int)
     if seen == current:
         return Response(status=204, headers={"X-Argmap-Revision": str(current)})
