@@ -20,7 +20,8 @@
     });
     panZoom = { svg: svg, api: instance };
     if (savedView) {
-      instance.zoom(savedView.zoom);
+      // Zoom is relative to the fitted size, which changes with the drawing: keep the scale.
+      instance.zoom(savedView.realZoom / instance.getSizes().realZoom * instance.getZoom());
       instance.pan(savedView.pan);
       savedView = null;
     }
@@ -101,7 +102,7 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     const target = event.detail.target;
     if (target && target.id === "view" && panZoom && document.contains(panZoom.svg)) {
-      savedView = { zoom: panZoom.api.getZoom(), pan: panZoom.api.getPan() };
+      savedView = { realZoom: panZoom.api.getSizes().realZoom, pan: panZoom.api.getPan() };
       const requested = event.detail.requestConfig && event.detail.requestConfig.path;
       if (requested && requested.indexOf("view=") >= 0) savedView = null; // another view
       panZoom.api.destroy();
