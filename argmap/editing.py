@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from argmap.errors import InvalidInput, NotFound
 from argmap.maps import bump_revision
 from argmap.models import (
+    Map,
     Node,
     NodeCreate,
     NodeKind,
@@ -21,6 +22,7 @@ from argmap.models import (
     validate,
 )
 from argmap.nodes import add_node, add_relation, add_undercut, delete_node
+from argmap.passages import paragraphs, resolve_passage
 
 
 def node_by_key(session: Session, *, map_id: int, key: str) -> Node:
@@ -117,10 +119,17 @@ def connect(session: Session, *, map_id: int, source_key: str, target_key: str,
 
 
 def edit_node(session: Session, *, map_id: int, key: str, kind: str, text: str,
-              title: str = "", citation: Citation | None = None) -> Node:
-    """Change a node's kind, text, title and citation; an empty citation removes it."""
+              title: str = "", citation: Citation | None = None,
+              passage: tuple[str, str] | None = None) -> Node:
+    """Change a node's kind, text, title, citation and passage.
+
+    An empty citation removes it. `passage` is (paragraph number, exact phrase) as typed; an
+    empty phrase removes the passage.
+    """
     node = node_by_key(session, map_id=map_id, key=key)
     values = _check_node(kind, text, title)
+    if passage is not None:
+        _set_passage(session, node=node, paragraph=passage[0], quote=passage[1])
     if citation is not None:
         node.source_id = _cite(session, node=node, citation=citation)
     if values.kind == NodeKind.EVIDENCE and node.source_id is None:
@@ -132,6 +141,31 @@ def edit_node(session: Session, *, map_id: int, key: str, kind: str, text: str,
     session.flush()
     bump_revision(session, map_id=map_id)
     return node
+
+
+def _set_passage(session: Session, *, node: Node, paragraph: str, quote: str) -> None:
+    quote = quote.strip()
+    if not quote:
+        node.passage_paragraph = node.passage_quote = None
+        node.passage_start = node.passage_end = None
+        return
+    paragraph = paragraph.strip()
+    if paragraph and not paragraph.isdigit():
+        raise InvalidInput("give the paragraph as a number", field="passage_paragraph")
+    number = int(paragraph) if paragraph else None
+    checked = validate(NodeCreate, {"key": "check", "kind": "claim", "text": "x",
+                                    "passage_paragraph": number, "passage_quote": quote})
+    text = session.exec(select(Map.source_text).where(Map.id == node.map_id)).one()
+    start = end = None
+    if text:
+        try:
+            start, end = resolve_passage(text, paragraph=number, quote=quote)
+        except InvalidInput as exc:
+            raise InvalidInput(str(exc), field="passage_quote") from exc
+        if number is None:  # remember which paragraph the phrase was found in
+            number = next(i for i, (a, b) in enumerate(paragraphs(text), 1) if a <= start < b)
+    node.passage_paragraph, node.passage_quote = number, checked.passage_quote
+    node.passage_start, node.passage_end = start, end
 
 
 def _check_node(kind: str, text: str, title: str = ""):

@@ -12,6 +12,7 @@ from argmap.models import Map, Node, Relation, Source
 from tests.helpers import node, post, source, tiny_map
 
 MAP = "/maps/treaty-alliance"
+CITATION = ("document", "locator", "quote", "url")
 LONG = "x" * 2001
 
 
@@ -148,8 +149,33 @@ def test_editing_a_shared_citation_leaves_the_other_nodes_alone(client, app):
         assert session.get(Source, a.source_id).document == "Another treaty"
         assert session.get(Source, b.source_id).locator == "Article IV"
     # Clearing every citation field removes the citation (a claim needs none).
-    post(client, "/maps/tiny/nodes/b/edit", {"kind": "claim", "text": "Text of b."})
+    post(client, "/maps/tiny/nodes/b/edit", {"kind": "claim", "text": "Text of b.",
+                                             **dict.fromkeys(CITATION, "")})
     assert node_row(app, "b", "tiny").source_id is None
+
+
+def test_point_a_node_at_its_passage(client, app):
+    post(client, "/maps", {"title": "Mine", "source_text": "Cats purr. Dogs bark.\nBirds sing."})
+    post(client, "/maps/mine/nodes", {"kind": "thesis", "text": "Animals make sounds."})
+    url = "/maps/mine/nodes/thesis-1/edit"
+    base = {"kind": "thesis", "text": "Animals make sounds."}
+    bad = post(client, url, {**base, "passage_quote": "cows moo"}, htmx="panel")
+    assert bad.status_code == 422
+    assert "does not occur" in field_error(bad.get_data(as_text=True), "edit", "passage_quote")
+    assert node_row(app, "thesis-1", "mine").passage_quote is None
+    bad = post(client, url, {**base, "passage_quote": "Birds", "passage_paragraph": "two"})
+    assert "as a number" in field_error(bad.get_data(as_text=True), "edit", "passage_paragraph")
+    good = post(client, url, {**base, "passage_quote": "Dogs bark", "passage_paragraph": ""})
+    assert good.status_code == 303
+    node = node_row(app, "thesis-1", "mine")
+    assert (node.passage_paragraph, node.passage_start, node.passage_end) == (1, 11, 21)
+    text = client.get("/maps/mine?view=text").get_data(as_text=True)
+    assert '<mark class="passage">Dogs bark.</mark>' in text
+    # An edit form without the passage fields leaves the passage alone; an empty phrase clears.
+    post(client, url, base)
+    assert node_row(app, "thesis-1", "mine").passage_quote == "Dogs bark"
+    post(client, url, {**base, "passage_quote": " "})
+    assert node_row(app, "thesis-1", "mine").passage_start is None
 
 
 def test_connect_cross_link(client, app):

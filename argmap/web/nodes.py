@@ -43,7 +43,7 @@ FORMS = {
     "evidence": ("text", *CITATION),
     "rebuttal": ("text",),
     "undercut": ("relation", "text"),
-    "edit": ("kind", "title", "text", *CITATION),
+    "edit": ("kind", "title", "text", *CITATION, "passage_paragraph", "passage_quote"),
     "link": ("kind", "target"),
     "new": ("kind", "text", *CITATION),
 }
@@ -133,8 +133,13 @@ def undercut(slug: str, key: str):
 @bp.post("/<key>/edit")
 def edit(slug: str, key: str):
     def action(session, found, values):
+        # Fields the form did not send are left as they are.
+        sent = request.form.keys()
         edit_node(session, map_id=found.id, key=key, kind=values["kind"], text=values["text"],
-                  title=values["title"], citation=_citation(values))
+                  title=values["title"],
+                  citation=_citation(values) if sent & set(CITATION) else None,
+                  passage=((values["passage_paragraph"], values["passage_quote"])
+                           if "passage_quote" in sent else None))
         return key, Markup("Saved.")
     return _submit(slug, key, "edit", action)
 
