@@ -32,11 +32,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     HTMX(app)
 
     from argmap import cli
-    from argmap.web import errors, maps, nodes, security
+    from argmap.web import auth, errors, history, maps, members, nodes, security
 
     security.init_app(app)
-    app.register_blueprint(maps.bp)
-    app.register_blueprint(nodes.bp)
+    auth.init_app(app)
+    for blueprint in (maps.bp, nodes.bp, members.bp, history.bp):
+        app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)
     return app

@@ -66,7 +66,8 @@ def initialise(seeds_dir: str | Path) -> list[tuple[str, str]]:
             if data.slug in present:
                 report.append((data.slug, "already present"))
                 continue
-            import_map(session, data=data)
+            # Seed maps have no owner: public and read-only, for everyone to fork.
+            import_map(session, data=data).visibility = "public"
             present.add(data.slug)
             report.append((data.slug, "loaded"))
     return report

@@ -8,7 +8,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
-from argmap import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+# Importing the modules registers their tables on SQLModel.metadata.
+from argmap import access, accounts, history, models  # noqa: F401
 
 
 def make_engine(url: str) -> Engine:

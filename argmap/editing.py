@@ -4,10 +4,11 @@ relation or citation, so the caller's one transaction covers the whole change.
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
-from argmap.errors import InvalidInput, NotFound
+from argmap.errors import Conflict, InvalidInput, NotFound
 from argmap.maps import bump_revision
 from argmap.models import (
     Map,
@@ -30,6 +31,11 @@ def node_by_key(session: Session, *, map_id: int, key: str) -> Node:
     if node is None:
         raise NotFound(f"no node '{key}' in this map")
     return node
+
+
+def node_exists(session: Session, *, map_id: int, key: str) -> bool:
+    return session.exec(select(Node.id).where(Node.map_id == map_id, Node.key == key)
+                        ).first() is not None
 
 
 @dataclass(frozen=True)
@@ -67,38 +73,43 @@ def add_source(session: Session, *, map_id: int, citation: Citation) -> Source:
 
 
 def add_free_node(session: Session, *, map_id: int, kind: str, text: str,
-                  citation: Citation | None = None, author: str | None = None) -> Node:
+                  citation: Citation | None = None, author: str | None = None,
+                  by_id: int | None = None) -> Node:
     """A node with its citation (if any), not yet connected to other nodes."""
     source_id = None
     if citation is not None and not citation.empty:
         _check_node(kind, text)  # report a bad text before a bad citation
         source_id = add_source(session, map_id=map_id, citation=citation).id
     return add_node(session, map_id=map_id, kind=kind, text=text, author=author,
-                    source_id=source_id)
+                    source_id=source_id, by_id=by_id)
 
 
 def add_argument(session: Session, *, map_id: int, target_key: str, relation: str, kind: str,
                  text: str, citation: Citation | None = None,
-                 author: str | None = None) -> Node:
+                 author: str | None = None, by_id: int | None = None) -> Node:
     """A new node that supports or attacks the node `target_key`."""
     target = node_by_key(session, map_id=map_id, key=target_key)
     if kind == NodeKind.THESIS:
         raise InvalidInput("a thesis is what the map argues for; add a claim instead",
                            field="kind")
     node = add_free_node(session, map_id=map_id, kind=kind, text=text, citation=citation,
-                         author=author)
+                         author=author, by_id=by_id)
     add_relation(session, map_id=map_id, kind=relation, source_id=node.id, target_id=target.id,
                  author=author)
     return node
 
 
 def add_undercutter(session: Session, *, map_id: int, relation_id: int, text: str,
-                    author: str | None = None) -> Node:
+                    author: str | None = None, by_id: int | None = None) -> Node:
     """A new rebuttal saying that the support relation `relation_id` does not follow."""
     relation = session.get(Relation, relation_id)
-    if relation is None or relation.map_id != map_id or relation.kind != RelationKind.SUPPORT:
+    if relation is None:  # the form offered it, so someone removed it since
+        raise Conflict("The step you were undercutting has been removed by someone else in "
+                       "the meantime; nothing was added.")
+    if relation.map_id != map_id or relation.kind != RelationKind.SUPPORT:
         raise InvalidInput("choose a support relation of this map", field="relation")
-    node = add_node(session, map_id=map_id, kind=NodeKind.REBUTTAL, text=text, author=author)
+    node = add_node(session, map_id=map_id, kind=NodeKind.REBUTTAL, text=text, author=author,
+                    by_id=by_id)
     add_undercut(session, map_id=map_id, source_id=node.id, relation_id=relation_id,
                  author=author)
     return node
@@ -120,7 +131,8 @@ def connect(session: Session, *, map_id: int, source_key: str, target_key: str,
 
 def edit_node(session: Session, *, map_id: int, key: str, kind: str, text: str,
               title: str = "", citation: Citation | None = None,
-              passage: tuple[str, str] | None = None) -> Node:
+              passage: tuple[str, str] | None = None,
+              expected_version: int | None = None) -> Node:
     """Change a node's kind, text, title, citation and passage.
 
     An empty citation removes it. `passage` is (paragraph number, exact phrase) as typed; an
@@ -128,6 +140,7 @@ def edit_node(session: Session, *, map_id: int, key: str, kind: str, text: str,
     """
     node = node_by_key(session, map_id=map_id, key=key)
     values = _check_node(kind, text, title)
+    claim_version(session, node=node, expected=expected_version)
     if passage is not None:
         _set_passage(session, node=node, paragraph=passage[0], quote=passage[1])
     if citation is not None:
@@ -141,6 +154,23 @@ def edit_node(session: Session, *, map_id: int, key: str, kind: str, text: str,
     session.flush()
     bump_revision(session, map_id=map_id)
     return node
+
+
+def claim_version(session: Session, *, node: Node, expected: int | None) -> None:
+    """Move the node to its next version, but only from the version the user saw.
+
+    The check and the bump are one conditional UPDATE, so of two concurrent saves based on the
+    same version exactly one wins; the other gets a Conflict carrying the winner's version.
+    """
+    query = update(Node).where(Node.id == node.id)
+    if expected is not None:
+        query = query.where(Node.version == expected)
+    if session.execute(query.values(version=Node.version + 1)).rowcount == 0:
+        session.refresh(node)
+        raise Conflict("Someone else changed this node while you were editing it.",
+                       current=node)
+    set_committed_value(node, "version", session.exec(
+        select(Node.version).where(Node.id == node.id)).one())
 
 
 def _set_passage(session: Session, *, node: Node, paragraph: str, quote: str) -> None:

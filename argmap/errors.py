@@ -17,6 +17,15 @@ class InvalidInput(ArgmapError):
         self.field = field
 
 
+class Conflict(ArgmapError):
+    """Someone else changed what this change depends on; nothing was stored. `current` holds
+    their version, when there is one, for the user to compare and merge."""
+
+    def __init__(self, message: str, *, current=None):
+        super().__init__(message)
+        self.current = current
+
+
 class MapFileError(ArgmapError):
     """A map file that cannot be read or does not follow docs/map-format.md."""
 

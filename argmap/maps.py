@@ -61,18 +61,24 @@ class MapSummary:
     doc_author: str | None
     node_count: int
     updated_at: datetime
+    visibility: str = "private"
 
 
-def list_maps(session: Session) -> list[MapSummary]:
+def list_maps(session: Session, *, user_id: int | None = None) -> list[MapSummary]:
+    """The public maps and the maps the user is a member of, in one query."""
+    from argmap.access import Membership
+
     counts = (select(Node.map_id, func.count(Node.id).label("n"))
               .group_by(Node.map_id).subquery())
+    mine = select(Membership.map_id).where(Membership.user_id == user_id)
     rows = session.exec(
         select(Map, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.map_id == Map.id)
+        .where((Map.visibility == "public") | Map.id.in_(mine))
         .order_by(Map.title)
     ).all()
     return [MapSummary(m.slug, m.title, m.description, m.doc_title, m.doc_author, n,
-                       m.updated_at) for m, n in rows]
+                       m.updated_at, m.visibility) for m, n in rows]
 
 
 def import_map(session: Session, *, data: MapData) -> Map:

@@ -71,6 +71,7 @@ class Map(MapBase, table=True):
     source_text: str | None = Field(default=None, sa_type=Text)
     revision: int = Field(default=1)  # every change to the map or its contents increments it
     forked_from_id: int | None = Field(default=None, foreign_key="map.id", ondelete="SET NULL")
+    visibility: str = Field(default="private", sa_type=String(16))  # private | public
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -134,6 +135,9 @@ class Node(NodeBase, table=True):
     source_id: int | None = Field(default=None, index=True)  # the citation
     passage_start: int | None = None
     passage_end: int | None = None
+    # Bumped by every edit; an edit based on an older version is a conflict, not an overwrite.
+    version: int = Field(default=1)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -4,7 +4,7 @@ The database enforces the same rules (see models.py); these checks run first so 
 becomes an InvalidInput naming the field instead of an IntegrityError.
 """
 
-from sqlalchemy import delete
+from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from argmap.errors import InvalidInput, NotFound
@@ -29,7 +29,7 @@ def _next_key(session: Session, map_id: int, kind: str) -> str:
 
 def add_node(session: Session, *, map_id: int, kind: str, text: str, title: str | None = None,
              author: str | None = None, origin: str = "editor", source_id: int | None = None,
-             key: str | None = None) -> Node:
+             key: str | None = None, by_id: int | None = None) -> Node:
     if key is None:
         key = _next_key(session, map_id, kind if kind in set(NodeKind) else "node")
     values = validate(NodeCreate, {
@@ -42,7 +42,7 @@ def add_node(session: Session, *, map_id: int, kind: str, text: str, title: str 
             raise InvalidInput("the citation belongs to another map", field="source")
     elif values.kind == NodeKind.EVIDENCE:
         raise InvalidInput("evidence must cite a source", field="source")
-    node = Node(map_id=map_id, source_id=source_id, **values.model_dump())
+    node = Node(map_id=map_id, source_id=source_id, created_by_id=by_id, **values.model_dump())
     session.add(node)
     session.flush()
     bump_revision(session, map_id=map_id)
@@ -103,10 +103,15 @@ def add_undercut(session: Session, *, map_id: int, source_id: int, relation_id: 
 def delete_node(session: Session, *, map_id: int, node_id: int) -> None:
     """Delete a node with its relations and the undercuts on those relations.
 
-    The foreign keys cascade in the database; deleting in SQL (not through the ORM) keeps the
-    whole removal one statement inside the caller's transaction.
+    Rows are deleted through the session, dependants first, so that history records every
+    one of them (the database would cascade the same way).
     """
     node = get_node(session, map_id=map_id, node_id=node_id)
-    session.execute(delete(Node).where(Node.id == node.id))
-    session.expire_all()
+    own = session.exec(select(Relation).where(or_(
+        Relation.source_node_id == node.id, Relation.target_node_id == node.id))).all()
+    undercuts = session.exec(select(Relation).where(
+        Relation.target_relation_id.in_([r.id for r in own]))).all()
+    for row in [*undercuts, *(r for r in own if r not in undercuts), node]:
+        session.delete(row)
+        session.flush()
     bump_revision(session, map_id=map_id)

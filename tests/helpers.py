@@ -36,3 +36,22 @@ def post(client, url: str, data: dict | None = None, *, htmx: str | None = None,
     headers = {"HX-Request": "true", "HX-Target": htmx} if htmx else {}
     return client.post(url, data={"csrf_token": csrf(client), **(data or {})},
                        headers=headers, **kw)
+
+
+def sign_up(client, username: str, name: str | None = None, password: str = "correct horse 1"):
+    """Create an account through the sign-up form; the client stays logged in as it."""
+    reply = post(client, "/signup", {"username": username, "display_name": name or username,
+                                     "password": password})
+    assert reply.status_code == 303, reply.get_data(as_text=True)
+    return reply
+
+
+def log_in(client, username: str, password: str = "correct horse 1"):
+    return post(client, "/login", {"username": username, "password": password})
+
+
+def fork_seed(client, title: str = "Seminar") -> str:
+    """Fork the (read-only) seed map into a map the logged-in client owns; returns its URL."""
+    reply = post(client, "/maps/treaty-alliance/fork", {"title": title})
+    assert reply.status_code == 303, reply.get_data(as_text=True)
+    return reply.location

@@ -7,16 +7,25 @@ import pytest
 from sqlmodel import func, select
 
 from argmap import db
+from argmap.access import make_owner
+from argmap.accounts import User
 from argmap.maps import get_map, import_map
 from argmap.models import Map, Node, Relation, Source
-from tests.helpers import node, post, source, tiny_map
+from tests.helpers import fork_seed, node, post, sign_up, source, tiny_map
 
-MAP = "/maps/treaty-alliance"
+MAP = "/maps/seminar"
+
+
+@pytest.fixture(autouse=True)
+def owner(client):
+    """Every test here works as the owner of a fork of the seed map (the seed is read-only)."""
+    sign_up(client, "olivia", "Olivia Kim")
+    assert fork_seed(client).endswith(MAP)
 CITATION = ("document", "locator", "quote", "url")
 LONG = "x" * 2001
 
 
-def state(app, slug="treaty-alliance"):
+def state(app, slug="seminar"):
     """Everything a failed change must leave alone: revision and row counts."""
     with app.app_context():
         session = db.session()
@@ -26,7 +35,7 @@ def state(app, slug="treaty-alliance"):
         return found.revision, count(Node), count(Relation), count(Source)
 
 
-def node_row(app, key, slug="treaty-alliance"):
+def node_row(app, key, slug="seminar"):
     with app.app_context():
         session = db.session()
         found = get_map(session, slug=slug)
@@ -36,11 +45,20 @@ def node_row(app, key, slug="treaty-alliance"):
 def relations_of(app, key):
     with app.app_context():
         session = db.session()
-        found = get_map(session, slug="treaty-alliance")
+        found = get_map(session, slug="seminar")
         node = session.exec(select(Node).where(Node.map_id == found.id, Node.key == key)).one()
         rows = session.exec(select(Relation).where(Relation.source_node_id == node.id)).all()
         keys = {n.id: n.key for n in session.exec(select(Node)).all()}
         return [(r.kind, keys.get(r.target_node_id), r.target_relation_id) for r in rows]
+
+
+def own(app, slug, username="olivia"):
+    """Make the test user the owner of a map imported straight into the database."""
+    with app.app_context():
+        session = db.session()
+        with db.transaction(session):
+            user = session.exec(select(User).where(User.username == username)).one()
+            make_owner(session, found=get_map(session, slug=slug), user=user)
 
 
 def field_error(html, prefix, name):
@@ -139,6 +157,7 @@ def test_editing_a_shared_citation_leaves_the_other_nodes_alone(client, app):
             import_map(session, data=tiny_map(
                 node("a", "evidence", cites="src"), node("b", "evidence", cites="src"),
                 sources=[source("src")]))
+    own(app, "tiny")
     reply = post(client, "/maps/tiny/nodes/a/edit", {
         "kind": "evidence", "text": "Text of a.", "document": "Another treaty",
         "locator": "Article IX"})
@@ -191,7 +210,7 @@ def test_delete_explains_then_removes(client, app):
     assert "Deleting removes this node and its" in panel
     before = state(app)
     reply = post(client, f"{MAP}/nodes/reb-fivefold/delete", {"view": "outline"})
-    assert reply.status_code == 303 and reply.location.endswith(f"{MAP}?view=outline")
+    assert reply.status_code == 303 and reply.location.endswith(f"{MAP}?view=outline#panel")
     assert node_row(app, "reb-fivefold") is None
     after = state(app)
     assert after[1] == before[1] - 1 and after[2] < before[2]
@@ -255,7 +274,8 @@ CASES = [
       "url": "javascript:alert(1)"}, "evidence", "url", "http:// or https://"),
     ("evidence-no-locator", f"{MAP}/nodes/thesis/arguments",
      {"form": "evidence", "text": "Fact.", "document": "D"}, "evidence", "locator", "is empty"),
-    ("undercut-gone", f"{MAP}/nodes/sma-scope-fixed/undercuts", {"relation": "999999", "text": "x"},
+    ("undercut-an-attack", f"{MAP}/nodes/reb-hormuz/undercuts", {"relation": "ATTACK",
+                                                                  "text": "x"},
      "undercut", "relation", "support relation"),
     ("evidence-edit-no-citation", f"{MAP}/nodes/thesis/edit", {"kind": "evidence", "text": "x"},
      "edit", "document", "evidence must cite a source"),
@@ -276,6 +296,12 @@ def test_invalid_input_is_refused_next_to_its_field(client, app, url, data, pref
                                  .where(Map.slug == "elsewhere")).one()
             data = {**data, "target": other.key}
             message = message.replace("elsewhere", other.key)
+    if data.get("relation") == "ATTACK":  # an attack relation's id: not an inference
+        with app.app_context():
+            session = db.session()
+            attack = session.exec(select(Relation).join(Map, Map.id == Relation.map_id).where(
+                Map.slug == "seminar", Relation.kind == "attack")).first()
+            data = {**data, "relation": str(attack.id)}
     before = state(app)
     reply = post(client, url, data, htmx="panel" if htmx else None)
     html = reply.get_data(as_text=True)
@@ -299,7 +325,7 @@ def test_state_changes_need_the_csrf_token(client, app):
     before = state(app)
     for url, data in [(f"{MAP}/nodes/thesis/arguments", {"form": "reason", "text": "x"}),
                       (f"{MAP}/nodes/thesis/delete", {}), ("/maps", {"title": "T"}),
-                      (f"{MAP}/fork", {"title": "F"}), ("/name", {"name": "Eve"})]:
+                      (f"{MAP}/fork", {"title": "F"}), ("/logout", {})]:
         reply = client.post(url, data={**data, "csrf_token": "forged"})
         assert reply.status_code == 400, url
         assert "did not come from argmap" in reply.get_data(as_text=True)
@@ -343,7 +369,7 @@ def test_fork_copies_the_map(client, app):
     copy = state(app, "group-a-s-map")
     assert copy[1:] == before[1:]
     page = client.get("/maps/group-a-s-map").get_data(as_text=True)
-    assert 'Forked from <a href="/maps/treaty-alliance">' in page
+    assert 'Forked from <a href="/maps/seminar">' in page
     post(client, "/maps/group-a-s-map/nodes/thesis/delete")
     assert state(app) == before  # the original is untouched
 
@@ -354,17 +380,19 @@ def test_fork_needs_a_title(client, app):
     assert "is empty" in field_error(reply.get_data(as_text=True), "fork", "title")
 
 
-# --- who you are ----------------------------------------------------------------------------
+# --- who made it ---------------------------------------------------------------------------
 
-def test_your_name_signs_your_additions(client, app):
-    reply = post(client, "/name", {"name": "  Min-ji   Park ", "next": f"{MAP}?view=outline"})
-    assert reply.status_code == 303 and reply.location.endswith(f"{MAP}?view=outline")
+def test_additions_carry_their_authors_name(client, app):
     post(client, f"{MAP}/nodes/thesis/arguments", {"form": "reason", "text": "Mine."})
-    assert node_row(app, newest_key(app, "claim")).author == "Min-ji Park"
-    assert 'value="Min-ji Park"' in client.get("/").get_data(as_text=True)
+    node = node_row(app, newest_key(app, "claim"))
+    assert node.author == "Olivia Kim" and node.created_by_id is not None
+    panel = client.get(f"{MAP}?node={node.key}").get_data(as_text=True)
+    assert "Added by Olivia Kim" in panel
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil"])
-def test_name_form_never_redirects_off_site(client, target):
-    reply = post(client, "/name", {"name": "x", "next": target})
+def test_login_never_redirects_off_site(client, target):
+    post(client, "/logout")
+    reply = post(client, "/login", {"username": "olivia", "password": "correct horse 1",
+                                    "next": target})
     assert reply.status_code == 303 and reply.location == "/"

@@ -3,10 +3,13 @@
 import re
 
 import pytest
+from sqlmodel import select
 
 from argmap import db
+from argmap.access import make_owner
+from argmap.accounts import User
 from argmap.maps import get_map, import_map
-from tests.helpers import node, post, rel, tiny_map
+from tests.helpers import fork_seed, node, post, rel, sign_up, tiny_map
 
 MAP = "/maps/treaty-alliance"
 
@@ -58,7 +61,9 @@ def test_panel_fragment(client):
 
 
 def test_panel_shows_text_kind_author_citation_and_passage(client, app):
-    html = client.get(MAP + "?node=mdt-article-4").get_data(as_text=True)
+    sign_up(client, "olivia")
+    fork = fork_seed(client)
+    html = client.get(fork + "?node=mdt-article-4").get_data(as_text=True)
     panel = html[html.index('<aside id="panel"'):]
     assert "EVIDENCE" in panel.upper() and 'class="kind-badge kind-evidence"' in panel
     assert "Mutual Defense Treaty" in panel and "Article IV" in panel
@@ -67,7 +72,7 @@ def test_panel_shows_text_kind_author_citation_and_passage(client, app):
     for form in ("Add a supporting reason", "Add evidence", "Add a rebuttal",
                  "Edit this node", "Connect to another node", "Delete this node"):
         assert form in panel
-    editor = client.get(MAP + "?node=ed-art2-self-help").get_data(as_text=True)
+    editor = client.get(fork + "?node=ed-art2-self-help").get_data(as_text=True)
     assert "editor’s addition" in editor and "Added by argmap editors" in editor
 
 
@@ -87,18 +92,21 @@ def test_outline_is_a_nested_list_of_links(client):
     assert "says the step fails" in tree
 
 
-def _tiny_with_passages(app):
+def _tiny_with_passages(app, client):
+    sign_up(client, "olivia")
     with app.app_context():
         session = db.session()
         with db.transaction(session):
-            import_map(session, data=tiny_map(
+            tiny = import_map(session, data=tiny_map(
                 node("a", "thesis", passage_paragraph=1, passage_quote="like cats"),
                 node("b", passage_paragraph=2, passage_quote="dogs bark"),
                 relations=[rel("support", "b", "a")]))
+            user = session.exec(select(User).where(User.username == "olivia")).one()
+            make_owner(session, found=tiny, user=user)
 
 
 def test_source_text_attached_in_the_browser_marks_passages_both_ways(client, app):
-    _tiny_with_passages(app)
+    _tiny_with_passages(app, client)
     empty = client.get("/maps/tiny?view=text").get_data(as_text=True)
     assert "No source text is attached" in empty and 'name="source_text"' in empty
     text = "I like cats. Really I do.\n\nDogs? No: dogs bark <loudly>."
@@ -116,7 +124,7 @@ def test_source_text_attached_in_the_browser_marks_passages_both_ways(client, ap
 
 
 def test_source_text_that_misses_an_anchor_is_refused_whole(client, app):
-    _tiny_with_passages(app)
+    _tiny_with_passages(app, client)
     reply = post(client, "/maps/tiny/text", {"source_text": "Only dogs bark here.\nNo cats."},
                  htmx="view")
     html = reply.get_data(as_text=True)
@@ -140,8 +148,11 @@ def test_unknown_map_and_node_are_404_pages_and_fragments(client):
 
 
 def test_polling_says_unchanged_cheaply_and_signals_changes(client, app):
+    sign_up(client, "olivia")
+    fork_seed(client)
+    MAP = "/maps/seminar"
     with app.app_context():
-        rev = get_map(db.session(), slug="treaty-alliance").revision
+        rev = get_map(db.session(), slug="seminar").revision
     same = client.get(f"{MAP}/revision?rev={rev}")
     assert same.status_code == 204 and same.data == b""
     assert same.headers["X-Argmap-Revision"] == str(rev)

@@ -7,7 +7,8 @@ panel whose node someone else deleted says so instead of silently doing nothing.
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from argmap.errors import InvalidInput, NotFound, RenderError
+from argmap.access import Forbidden
+from argmap.errors import Conflict, InvalidInput, NotFound, RenderError
 
 
 def _page(status: int, title: str, message: str):
@@ -28,6 +29,14 @@ def register(app: Flask) -> None:
     @app.errorhandler(InvalidInput)
     def invalid(error: InvalidInput):
         return _page(400, "Invalid input", str(error))
+
+    @app.errorhandler(Forbidden)
+    def forbidden(error: Forbidden):
+        return _page(403, "Not allowed", str(error)[0].upper() + str(error)[1:] + ".")
+
+    @app.errorhandler(Conflict)
+    def conflict(error: Conflict):
+        return _page(409, "Conflict", str(error))
 
     @app.errorhandler(RenderError)
     def render_failed(error: RenderError):

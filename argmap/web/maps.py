@@ -11,16 +11,19 @@ from flask import (
     request,
     url_for,
 )
-from flask import session as cookie
 from sqlmodel import select
 
 from argmap import db
+from argmap.access import Role, make_owner
 from argmap.diagrams import map_diagram
 from argmap.errors import InvalidInput, NotFound
+from argmap.history import recording
 from argmap.maps import attach_text, create_map, fork_map, list_maps
 from argmap.models import Map
 from argmap.render import MEDIA_TYPES
 from argmap.render.theme import LIGHT
+from argmap.web.auth import current
+from argmap.web.guard import account_or_login, load_map
 from argmap.web.page import (
     FormState,
     field_error,
@@ -36,8 +39,9 @@ POLL_SECONDS = 2  # with the request itself, others' changes show within 3 secon
 
 
 def _index(forms: dict | None = None, status: int = 200):
-    page = render_template("maps/index.html", maps=list_maps(db.session()),
-                           forms=forms or {})
+    user = current()
+    page = render_template("maps/index.html", forms=forms or {},
+                           maps=list_maps(db.session(), user_id=user.id if user else None))
     return page, status
 
 
@@ -51,9 +55,11 @@ def create():
     values = {name: request.form.get(name, "") for name in ("title", "description",
                                                              "source_text")}
     session = db.session()
+    user = account_or_login()
     try:
         with db.transaction(session):
             new_map = create_map(session, **values)
+            make_owner(session, found=new_map, user=user)
     except InvalidInput as exc:
         return _index({"create": FormState(values, field_error(exc, values, "title"))}, 422)
     return redirect(map_url(new_map.slug, view="outline"), 303)
@@ -61,7 +67,9 @@ def create():
 
 @bp.get("/maps/<slug>")
 def show(slug: str):
-    return render_map_page(db.session(), slug=slug, view=view_name(request.args.get("view")),
+    session = db.session()
+    load_map(session, slug)
+    return render_map_page(session, slug=slug, view=view_name(request.args.get("view")),
                            node_key=request.args.get("node") or None)
 
 
@@ -69,9 +77,14 @@ def show(slug: str):
 def fork(slug: str):
     values = {"title": request.form.get("title", "")}
     session = db.session()
+    load_map(session, slug)
+    if current() is None:
+        return redirect(url_for("auth.login", next=map_url(slug)), 303)
+    user = account_or_login()
     try:
         with db.transaction(session):
             copy = fork_map(session, slug=slug, title=values["title"])
+            make_owner(session, found=copy, user=user)
     except InvalidInput as exc:
         return render_map_page(session, slug=slug, view=view_name(request.form.get("view")),
                                node_key=None, forms={"fork": FormState(
@@ -85,8 +98,10 @@ def text(slug: str):
     """Attach (or replace) the map's source text and anchor the nodes' passages in it."""
     values = {"source_text": request.form.get("source_text", "")}
     session = db.session()
+    found = load_map(session, slug, need=Role.EDITOR)
     try:
-        with db.transaction(session):
+        with db.transaction(session), recording(session, map_id=found.id, user=current(),
+                                                 action="Attached the source text"):
             anchored = attach_text(session, slug=slug, text=values["source_text"])
     except InvalidInput as exc:
         return render_map_page(session, slug=slug, view="text", node_key=None,
@@ -105,22 +120,28 @@ def text(slug: str):
 @bp.get("/maps/<slug>/revision")
 def revision(slug: str):
     """Cheap polling: one indexed read. 204 means unchanged, so nothing is re-rendered."""
-    current = db.session().exec(select(Map.revision).where(Map.slug == slug)).first()
-    if current is None:
+    session = db.session()
+    row = session.exec(select(Map.id, Map.revision, Map.visibility).where(Map.slug == slug)
+                       ).first()
+    if row is None:
         raise NotFound(f"no map with the slug '{slug}'")
-    seen = request.args.get("rev", type=int)
-    if seen == current:
-        return Response(status=204, headers={"X-Argmap-Revision": str(current)})
-    response = make_response(render_template("maps/_poller.html", slug=slug, revision=current,
-                                             poll_seconds=POLL_SECONDS))
+    if row.visibility != "public":  # only members may watch a private map
+        load_map(session, slug)
+    revision = row.revision
+    if request.args.get("rev", type=int) == revision:
+        return Response(status=204, headers={"X-Argmap-Revision": str(revision)})
+    response = make_response(render_template("maps/_poller.html", slug=slug,
+                                             revision=revision, poll_seconds=POLL_SECONDS))
     response.headers["HX-Trigger"] = "map-changed"
-    response.headers["X-Argmap-Revision"] = str(current)
+    response.headers["X-Argmap-Revision"] = str(revision)
     return response
 
 
 @bp.get("/maps/<slug>/export.<fmt>")
 def export(slug: str, fmt: str):
-    body = map_diagram(db.session(), slug=slug, fmt=fmt)
+    session = db.session()
+    load_map(session, slug)
+    body = map_diagram(session, slug=slug, fmt=fmt)
     response = Response(body, mimetype=MEDIA_TYPES[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{slug}.{fmt}"'
     return response
@@ -129,22 +150,10 @@ def export(slug: str, fmt: str):
 @bp.get("/maps/<slug>/diagram.svg")
 def diagram(slug: str):
     """The diagram on its own, at full size, for the browser to zoom and scroll."""
-    body = map_diagram(db.session(), slug=slug, fmt="svg")
+    session = db.session()
+    load_map(session, slug)
+    body = map_diagram(session, slug=slug, fmt="svg")
     return Response(body, mimetype=MEDIA_TYPES["svg"])
-
-
-@bp.post("/name")
-def set_name():
-    """Remember who you are in your session, so your additions carry your name."""
-    name = " ".join(request.form.get("name", "").split())[:120]
-    if name:
-        cookie["name"] = name
-    else:
-        cookie.pop("name", None)
-    target = request.form.get("next", "")
-    # Only a path on this site: never redirect to another host.
-    safe = target.startswith("/") and not target.startswith("//") and "\\" not in target
-    return redirect(target if safe else url_for("maps.index"), 303)
 
 
 @bp.get("/theme.css")
@@ -158,4 +167,4 @@ def theme_css():
 
 @bp.app_context_processor
 def poll_settings():
-    return {"poll_seconds": POLL_SECONDS}
+    return {"poll_seconds": POLL_SECONDS, "map_url": map_url}

@@ -1,16 +1,17 @@
 """The node panel's actions. Each view parses the form, calls one domain function inside one
 transaction and answers with the panel (htmx) or a 303 back to the map page (plain POST).
-A failed change stores nothing and answers 422 with the message next to its field.
+A failed change stores nothing and answers 422 with the message next to its field, or 409
+when someone else's change got there first. Every change is recorded in the map's history.
 """
 
 import json
 from collections.abc import Callable
 
 from flask import Blueprint, redirect, request
-from flask import session as cookie
 from markupsafe import Markup
 
 from argmap import db
+from argmap.access import Role
 from argmap.editing import (
     Citation,
     add_argument,
@@ -20,11 +21,14 @@ from argmap.editing import (
     delete_by_key,
     edit_node,
     node_by_key,
+    node_exists,
 )
-from argmap.errors import InvalidInput
-from argmap.maps import get_map
+from argmap.errors import Conflict, InvalidInput, NotFound
+from argmap.history import recording
 from argmap.models import RelationKind
 from argmap.outline import short
+from argmap.web.auth import current
+from argmap.web.guard import load_map
 from argmap.web.page import (
     FormState,
     field_error,
@@ -43,9 +47,11 @@ FORMS = {
     "evidence": ("text", *CITATION),
     "rebuttal": ("text",),
     "undercut": ("relation", "text"),
-    "edit": ("kind", "title", "text", *CITATION, "passage_paragraph", "passage_quote"),
+    "edit": ("kind", "title", "text", *CITATION, "passage_paragraph", "passage_quote",
+             "version"),
     "link": ("kind", "target"),
     "new": ("kind", "text", *CITATION),
+    "delete": ("version",),
 }
 # The answer to a change already carries the fresh panel; the views still need a refresh.
 PANEL_IS_FRESH = json.dumps({"map-changed": {"panel": "fresh"}})
@@ -53,8 +59,10 @@ ARGUMENT_KINDS = {"reason": ("support", "claim"), "evidence": ("support", "evide
                   "rebuttal": ("attack", "rebuttal")}
 
 
-def _author() -> str | None:
-    return cookie.get("name") or None
+def _by() -> dict:
+    """Who is making the change, as the domain functions record it."""
+    user = current()
+    return {"author": user.label, "by_id": user.id} if user else {}
 
 
 def _citation(values: dict) -> Citation:
@@ -70,10 +78,20 @@ def _submit(slug: str, key: str | None, form: str,
     values = {name: request.form.get(name, "") for name in FORMS[form]}
     view = view_name(request.form.get("view"))
     session = db.session()
-    found = get_map(session, slug=slug)
+    found = load_map(session, slug, need=Role.EDITOR)
     try:
-        with db.transaction(session):
+        with db.transaction(session), recording(session, map_id=found.id, user=current(),
+                                                 action=form) as record:
             show_key, message = action(session, found, values)
+            record["action"] = str(message)
+    except Conflict as exc:
+        gone = key is not None and not node_exists(session, map_id=found.id, key=key)
+        forms = ({"new": FormState({"kind": values.get("kind") or "claim",
+                                    "text": values.get("text", "")}, conflict=exc)}
+                 if gone else {form: FormState(values, conflict=exc)})
+        return render_map_page(session, slug=slug, view=view, node_key=None if gone else key,
+                               forms=forms, status=409,
+                               target="panel" if wants_fragment() else "page")
     except InvalidInput as exc:
         default = "target" if form == "link" else FORMS[form][0]
         errors = field_error(exc, values, default)
@@ -99,7 +117,7 @@ def _added(kind: str, node) -> Markup:
 def create(slug: str):
     def action(session, found, values):
         node = add_free_node(session, map_id=found.id, kind=values["kind"],
-                             text=values["text"], citation=_citation(values), author=_author())
+                             text=values["text"], citation=_citation(values), **_by())
         return node.key, _added(node.kind, node)
     return _submit(slug, None, "new", action)
 
@@ -113,7 +131,7 @@ def argue(slug: str, key: str):
 
     def action(session, found, values):
         node = add_argument(session, map_id=found.id, target_key=key, relation=relation,
-                            kind=kind, text=values["text"], author=_author(),
+                            kind=kind, text=values["text"], **_by(),
                             citation=_citation(values) if kind == "evidence" else None)
         return key, _added(kind if kind != "claim" else "reason", node)
     return _submit(slug, key, form, action)
@@ -125,21 +143,36 @@ def undercut(slug: str, key: str):
         node_by_key(session, map_id=found.id, key=key)
         relation_id = int(values["relation"]) if values["relation"].isdigit() else -1
         node = add_undercutter(session, map_id=found.id, relation_id=relation_id,
-                               text=values["text"], author=_author())
+                               text=values["text"], **_by())
         return key, _added("undercut", node)
     return _submit(slug, key, "undercut", action)
+
+
+def _version(values: dict) -> int | None:
+    return int(values["version"]) if values.get("version", "").isdigit() else None
+
+
+def _still_there(session, found, key: str):
+    """The node being edited, or a Conflict if someone deleted it meanwhile."""
+    try:
+        return node_by_key(session, map_id=found.id, key=key)
+    except NotFound:
+        raise Conflict("Someone deleted this node while you were working on it. Your text is "
+                       "kept below: add it again if it still matters.") from None
 
 
 @bp.post("/<key>/edit")
 def edit(slug: str, key: str):
     def action(session, found, values):
+        _still_there(session, found, key)
         # Fields the form did not send are left as they are.
         sent = request.form.keys()
         edit_node(session, map_id=found.id, key=key, kind=values["kind"], text=values["text"],
                   title=values["title"],
                   citation=_citation(values) if sent & set(CITATION) else None,
                   passage=((values["passage_paragraph"], values["passage_quote"])
-                           if "passage_quote" in sent else None))
+                           if "passage_quote" in sent else None),
+                  expected_version=_version(values))
         return key, Markup("Saved.")
     return _submit(slug, key, "edit", action)
 
@@ -150,7 +183,7 @@ def link(slug: str, key: str):
         if values["kind"] not in (RelationKind.SUPPORT, RelationKind.ATTACK):
             raise InvalidInput("choose supports or attacks", field="kind")
         connect(session, map_id=found.id, source_key=key, target_key=values["target"],
-                kind=values["kind"], author=_author())
+                kind=values["kind"], author=_by().get("author"))
         target = node_by_key(session, map_id=found.id, key=values["target"])
         return key, Markup("Now {}s \u201c{}\u201d.").format(values["kind"], short(target, 60))
     return _submit(slug, key, "link", action)
@@ -158,17 +191,14 @@ def link(slug: str, key: str):
 
 @bp.post("/<key>/delete")
 def delete(slug: str, key: str):
-    session = db.session()
-    found = get_map(session, slug=slug)
-    view = view_name(request.form.get("view"))
-    with db.transaction(session):
-        gone = node_by_key(session, map_id=found.id, key=key)
-        message = Markup("Deleted \u201c{}\u201d.").format(short(gone, 60))
+    def action(session, found, values):
+        node = _still_there(session, found, key)
+        message = Markup("Deleted \u201c{}\u201d.").format(short(node, 60))
+        expected = _version(values)
+        if expected is not None and expected != node.version:
+            raise Conflict("Someone changed this node after you opened it. Check the current "
+                           "version above, then delete again if you still want to.",
+                           current=node)
         delete_by_key(session, map_id=found.id, key=key)
-    if not wants_fragment():
-        return redirect(map_url(slug, view=view), 303)
-    response = render_map_page(session, slug=slug, view=view, node_key=None,
-                               forms={"panel": FormState(message=message)}, target="panel")
-    response.headers["HX-Trigger"] = PANEL_IS_FRESH
-    response.headers["HX-Push-Url"] = map_url(slug, view=view)
-    return response
+        return None, message
+    return _submit(slug, key, "delete", action)

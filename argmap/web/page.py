@@ -4,10 +4,11 @@ htmx asks for (named by the HX-Target header), so a swap shows exactly what a re
 
 from dataclasses import dataclass, field
 
-from flask import make_response, render_template, request, url_for
+from flask import g, make_response, render_template, request, url_for
 from flask_htmx import HTMX
 from sqlmodel import Session, select
 
+from argmap.access import RANK, Role
 from argmap.diagrams import inline_svg, map_diagram
 from argmap.editing import delete_effects
 from argmap.errors import InvalidInput
@@ -31,6 +32,7 @@ class FormState:
     values: dict = field(default_factory=dict)
     errors: dict = field(default_factory=dict)
     message: str | None = None  # what the last successful submit did
+    conflict: object = None  # a Conflict: someone else's change got there first
 
     def get(self, name: str, default: str = "") -> str:
         value = self.values.get(name)
@@ -81,7 +83,10 @@ def render_map_page(session: Session, *, slug: str, view: str, node_key: str | N
         target = htmx.target
     fragment = FRAGMENTS.get(target) if target else None
     wants = {fragment} if fragment else set(FRAGMENTS.values())
+    role = g.get("role")
     context = {"found": found, "data": data, "view": view, "forms": forms or {},
+               "role": role, "can_edit": RANK[role] >= RANK[Role.EDITOR],
+               "is_owner": role == Role.OWNER,
                "formats": FORMATS, "node_key": node_key, "short": short,
                "nodes_by_key": data.nodes_by_key, "map_url": map_url}
     if "maps/_view.html" in wants:

@@ -1,4 +1,4 @@
-"""The secret key, CSRF tokens on every state change, and cookie settings.
+"""The secret key, CSRF tokens on every state change, cookie settings and security headers.
 
 The key lives in the instance folder (or ARGMAP_SECRET_KEY) so that every worker process
 signs and checks sessions and tokens the same way.
@@ -8,7 +8,9 @@ import hmac
 import os
 import secrets
 
-from flask import Flask, abort, request, session
+from flask import Flask, abort, has_request_context, request, session
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 CSRF_FIELD = "csrf_token"
@@ -47,10 +49,36 @@ def _check_csrf() -> None:
                    "try again.")
 
 
+# No inline script or style anywhere: scripts and styles come from our own static files.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def _headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Session cookies are Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or (
+            has_request_context() and request.is_secure)
+
+
 def init_app(app: Flask) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("ARGMAP_SECRET_KEY") or _instance_secret(app)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.session_interface = SessionInterface()
+    if os.environ.get("ARGMAP_PROXIES"):  # behind N reverse proxies that set X-Forwarded-*
+        hops = int(os.environ["ARGMAP_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.before_request(_check_csrf)
+    app.after_request(_headers)
     app.jinja_env.globals["csrf_token"] = csrf_token

@@ -1,0 +1,110 @@
+"""Accounts and named guests, password hashing and login rate limiting.
+
+Passwords are hashed with scrypt (werkzeug's default) and never stored or logged in plain
+text. Failed logins are counted in the database, so every worker process sees the same count.
+"""
+
+from datetime import datetime, timedelta
+from typing import ClassVar
+
+from sqlalchemy import String, delete, func
+from sqlmodel import Field, Session, SQLModel, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from argmap.errors import InvalidInput
+from argmap.models import utcnow, validate
+
+USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,39}$"
+PASSWORD_MIN = 10
+LOGIN_WINDOW = timedelta(minutes=10)
+LOGIN_LIMIT = 5  # failed attempts per name (and 4x that per address) per window
+
+
+class User(SQLModel, table=True):
+    """Someone who can act on maps: an account, or a guest who joined one map by invite."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str | None = Field(default=None, max_length=40, unique=True, index=True)
+    display_name: str = Field(max_length=80)
+    password_hash: str | None = Field(default=None, max_length=300)
+    is_guest: bool = Field(default=False)
+    invite_id: int | None = Field(default=None, foreign_key="invite.id", ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)
+
+    # Flask-Login's user protocol
+    is_authenticated: ClassVar[bool] = True
+    is_active: ClassVar[bool] = True
+    is_anonymous: ClassVar[bool] = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def label(self) -> str:
+        return f"{self.display_name} (guest)" if self.is_guest else self.display_name
+
+
+class SignUp(SQLModel):
+    username: str = Field(max_length=40, schema_extra={"pattern": USERNAME_PATTERN})
+    display_name: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=PASSWORD_MIN, max_length=200)
+
+
+class LoginAttempt(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_type=String(120), index=True)  # "name:<username>" or "addr:<ip>"
+    at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class TooManyAttempts(InvalidInput):
+    pass
+
+
+def sign_up(session: Session, *, username: str, display_name: str, password: str) -> User:
+    values = validate(SignUp, {"username": (username or "").strip().lower(),
+                               "display_name": " ".join((display_name or "").split()),
+                               "password": password or ""})
+    taken = session.exec(select(User.id).where(User.username == values.username)).first()
+    if taken is not None:
+        raise InvalidInput("this username is taken", field="username")
+    user = User(username=values.username, display_name=values.display_name,
+                password_hash=generate_password_hash(values.password))
+    session.add(user)
+    session.flush()
+    return user
+
+
+def add_guest(session: Session, *, name: str, invite_id: int) -> User:
+    name = " ".join((name or "").split())
+    if not name:
+        raise InvalidInput("type the name your edits will carry", field="name")
+    if len(name) > 80:
+        raise InvalidInput("the name is too long (at most 80 characters)", field="name")
+    guest = User(display_name=name, is_guest=True, invite_id=invite_id)
+    session.add(guest)
+    session.flush()
+    return guest
+
+
+def _failures(session: Session, key: str, now: datetime) -> int:
+    return session.exec(select(func.count(LoginAttempt.id)).where(
+        LoginAttempt.key == key, LoginAttempt.at > now - LOGIN_WINDOW)).one()
+
+
+def check_login(session: Session, *, username: str, password: str, address: str) -> User:
+    """The account for these credentials; each failure is counted, and too many lock the
+    name (and the address) for the rest of the window. The caller commits either way."""
+    now = utcnow()
+    name_key, addr_key = f"name:{(username or '').strip().lower()[:40]}", f"addr:{address}"
+    if (_failures(session, name_key, now) >= LOGIN_LIMIT
+            or _failures(session, addr_key, now) >= LOGIN_LIMIT * 4):
+        raise TooManyAttempts("too many failed logins; wait ten minutes and try again",
+                              field="username")
+    user = session.exec(select(User).where(User.username == name_key[5:],
+                                           User.is_guest.is_(False))).first()
+    if user is None or not check_password_hash(user.password_hash or "", password or ""):
+        session.add(LoginAttempt(key=name_key, at=now))
+        session.add(LoginAttempt(key=addr_key, at=now))
+        raise InvalidInput("wrong username or password", field="password")
+    session.execute(delete(LoginAttempt).where(LoginAttempt.key == name_key))
+    return user

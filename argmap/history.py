@@ -1,0 +1,246 @@
+"""History: every change to a map's contents is recorded with who made it, the rows before and
+after, and can be reverted.
+
+Rows are captured by a session event while a change is being recorded, so cascades, citations
+and relations are caught whichever domain function touched them. Reverting applies the
+before-states, after checking that nobody changed those rows since.
+"""
+
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import DateTime, Text, event, inspect, or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Date, Field, Session, SQLModel, select
+
+from argmap.accounts import User
+from argmap.errors import Conflict, NotFound
+from argmap.maps import bump_revision
+from argmap.models import Map, Node, Relation, Source, utcnow
+
+TRACKED = {"source": Source, "node": Node, "relation": Relation, "map": Map}
+BOOKKEEPING = {"revision", "updated_at", "version"}  # not content: never compared or restored
+
+
+class Change(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    map_id: int = Field(foreign_key="map.id", ondelete="CASCADE", index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    actor: str = Field(max_length=100)  # the name as it was when the change was made
+    at: datetime = Field(default_factory=utcnow, index=True)
+    action: str = Field(max_length=200)
+    node_keys: str = Field(default=",", max_length=2000)  # ",a,b," for lookups by node
+    rows: str = Field(sa_type=Text)  # JSON: [[table, id, before, after], ...]
+    reverts_id: int | None = None
+    reverted_by_id: int | None = None
+
+    def row_list(self) -> list:
+        return json.loads(self.rows)
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def _snapshot(obj, before: bool = False) -> dict:
+    state = inspect(obj)
+    values = {}
+    for attr in state.mapper.column_attrs:
+        value = getattr(obj, attr.key)
+        if before:
+            changed = state.attrs[attr.key].history
+            if changed.deleted:
+                value = changed.deleted[0]
+        values[attr.key] = _plain(value)
+    return values
+
+
+def _table(obj) -> str | None:
+    for name, model in TRACKED.items():
+        if isinstance(obj, model):
+            return name
+    return None
+
+
+@event.listens_for(Session, "after_flush")
+def _capture(session: Session, _context) -> None:
+    log = session.info.get("history")
+    if log is None:
+        return
+    for group, kind in ((session.new, "new"), (session.dirty, "dirty"),
+                        (session.deleted, "deleted")):
+        for obj in group:
+            table = _table(obj)
+            if table is None or (kind == "dirty" and not session.is_modified(obj)):
+                continue
+            key = (table, inspect(obj).identity[0] if kind != "new" else obj.id)
+            before = None if kind == "new" else _snapshot(obj, before=kind == "dirty")
+            after = None if kind == "deleted" else _snapshot(obj)
+            first = log.get(key)
+            log[key] = [first[0] if first else before, after]
+
+
+def _content(row: dict | None) -> dict | None:
+    return None if row is None else {k: v for k, v in row.items() if k not in BOOKKEEPING}
+
+
+@contextmanager
+def recording(session: Session, *, map_id: int, user: User | None, action: str):
+    """Record what the block changes as one Change; yields a dict for extra node keys."""
+    session.info["history"] = {}
+    extra: dict = {"node_keys": set()}
+    try:
+        yield extra
+        session.flush()
+        log = session.info["history"]
+    finally:
+        session.info.pop("history", None)
+    rows = [[t, i, b, a] for (t, i), (b, a) in log.items()
+            if _content(b) != _content(a) and not (t == "map" and b is None)]
+    if not rows:
+        return
+    keys = set(extra["node_keys"]) | {(r[2] or r[3])["key"] for r in rows if r[0] == "node"}
+    change = Change(map_id=map_id, user_id=user.id if user else None,
+                    actor=user.label if user else "someone",
+                    action=str(extra.get("action") or action)[:200],
+                    node_keys="," + ",".join(sorted(keys)) + ",", rows=json.dumps(rows))
+    session.add(change)
+    session.flush()
+    extra["change"] = change
+
+
+def changes(session: Session, *, map_id: int, node_key: str | None = None,
+            limit: int = 100) -> list[Change]:
+    query = select(Change).where(Change.map_id == map_id)
+    if node_key:
+        query = query.where(Change.node_keys.contains(f",{node_key},"))
+    return list(session.exec(query.order_by(Change.id.desc()).limit(limit)).all())
+
+
+def _parse(model, values: dict) -> dict:
+    columns = inspect(model).columns
+    parsed = {}
+    for name, value in values.items():
+        kind = columns[name].type
+        if value is not None and isinstance(kind, DateTime):
+            value = datetime.fromisoformat(value)
+        elif value is not None and isinstance(kind, Date):
+            value = date.fromisoformat(value)
+        parsed[name] = value
+    return parsed
+
+
+def _check_unchanged(session: Session, change: Change, rows: list) -> None:
+    later = "changed again after this change (see the newer entries in the history); revert " \
+            "those first"
+    for table, row_id, _before, after in rows:
+        current = session.get(TRACKED[table], row_id)
+        now = _snapshot(current) if current is not None else None
+        if _content(now) != _content(after):
+            raise Conflict(f"Cannot revert: a {table} it touched was {later}.")
+    inserted_nodes = {i for t, i, b, _a in rows if t == "node" and b is None}
+    inserted_relations = {i for t, i, b, _a in rows if t == "relation" and b is None}
+    if inserted_nodes or inserted_relations:
+        dependants = session.exec(select(Relation.id).where(or_(
+            Relation.source_node_id.in_(inserted_nodes),
+            Relation.target_node_id.in_(inserted_nodes),
+            Relation.target_relation_id.in_(inserted_relations)))).all()
+        if set(dependants) - inserted_relations:
+            raise Conflict(f"Cannot revert: other arguments were connected to what it added "
+                           f"after this change; {later.split('; ')[1]}.")
+
+
+def _order(rows: list, removing: bool) -> list:
+    """Rows in an order the foreign keys accept: dependants go first when removing."""
+    def rank(row):
+        table, _id, before, after = row
+        values = before or after
+        level = {"source": 0, "map": 0, "node": 1, "relation": 2}[table]
+        if table == "relation" and values.get("target_relation_id"):
+            level = 3
+        return -level if removing else level
+    return sorted(rows, key=rank)
+
+
+def revert(session: Session, *, map_id: int, change_id: int, user: User | None) -> Change:
+    change = session.get(Change, change_id)
+    if change is None or change.map_id != map_id:
+        raise NotFound(f"no change {change_id} in this map")
+    if change.reverted_by_id is not None:
+        raise Conflict("This change has already been reverted.")
+    rows = change.row_list()
+    _check_unchanged(session, change, rows)
+    with recording(session, map_id=map_id, user=user,
+                   action=f"Reverted: {change.action}") as extra:
+        extra["node_keys"] = set(filter(None, change.node_keys.split(",")))
+        for table, row_id, _before, _after in _order([r for r in rows if r[2] is None], True):
+            session.delete(session.get(TRACKED[table], row_id))
+            session.flush()
+        for table, _id, before, _after in _order([r for r in rows if r[3] is None], False):
+            session.add(TRACKED[table](**_parse(TRACKED[table], before)))
+            session.flush()
+        for table, row_id, before, _after in [r for r in rows if r[2] and r[3]]:
+            current = session.get(TRACKED[table], row_id)
+            for name, value in _parse(TRACKED[table], _content(before)).items():
+                setattr(current, name, value)
+            session.add(current)
+        try:
+            session.flush()
+        except IntegrityError as exc:
+            raise Conflict("Cannot revert: the map now holds something that clashes with "
+                           "what this change removed (the same relation, say).") from exc
+        bump_revision(session, map_id=map_id)
+    undo = extra["change"]
+    undo.reverts_id = change.id
+    change.reverted_by_id = undo.id
+    session.add_all([undo, change])
+    session.flush()
+    return undo
+
+
+def last_change_by(session: Session, *, map_id: int, user: User) -> Change:
+    change = session.exec(select(Change).where(
+        Change.map_id == map_id, Change.user_id == user.id, Change.reverted_by_id.is_(None),
+        Change.reverts_id.is_(None)).order_by(Change.id.desc())).first()
+    if change is None:
+        raise NotFound("you have no change on this map left to undo")
+    return change
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One change as the history view shows it."""
+
+    change: Change
+    lines: tuple[tuple[str, str | None, str | None], ...]  # (what, before, after)
+
+
+def describe(change: Change) -> Entry:
+    lines = []
+    for table, _id, before, after in change.row_list():
+        if table == "node":
+            key = (before or after)["key"]
+            if before is None:
+                lines.append((f"added {after['kind']} {key}", None, after["text"]))
+            elif after is None:
+                lines.append((f"deleted {before['kind']} {key}", before["text"], None))
+            else:
+                for name in ("kind", "title", "text", "source_id", "passage_quote"):
+                    if before.get(name) != after.get(name):
+                        lines.append((f"{name} of {key}", before.get(name), after.get(name)))
+        elif table == "relation":
+            lines.append((f"{'added' if before is None else 'removed'} "
+                          f"{(before or after)['kind']} relation", None, None)
+                         if before is None or after is None else ("relation", None, None))
+        elif table == "source":
+            values = after or before
+            lines.append((f"citation {values['document']}, {values['locator']}",
+                          before and before.get("quote"), after and after.get("quote")))
+        elif table == "map" and before and after:
+            for name in ("title", "source_text", "visibility"):
+                if before.get(name) != after.get(name):
+                    lines.append((f"map {name.replace('_', ' ')}", before.get(name),
+                                  after.get(name)))
+    return Entry(change, tuple(lines))

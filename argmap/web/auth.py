@@ -1,0 +1,84 @@
+"""Sign up, log in and log out (Flask-Login sessions)."""
+
+from flask import Blueprint, Flask, redirect, render_template, request, url_for
+from flask_login import LoginManager, current_user, login_user, logout_user
+
+from argmap import db
+from argmap.access import guest_is_valid
+from argmap.accounts import TooManyAttempts, User, check_login, sign_up
+from argmap.errors import InvalidInput
+from argmap.web.page import FormState, field_error
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    session = db.session()
+    user = session.get(User, int(user_id)) if user_id.isdigit() else None
+    # A guest's access ends with their invite link.
+    return user if user is not None and guest_is_valid(session, user=user) else None
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only a path on this site: never redirect to another host."""
+    target = target or ""
+    ok = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return target if ok else default
+
+
+def current() -> User | None:
+    return current_user if current_user.is_authenticated else None
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    values = {name: request.form.get(name, "") for name in ("username", "display_name")}
+    if request.method == "GET":
+        return render_template("auth/signup.html", form=None, next=request.args.get("next"))
+    session = db.session()
+    try:
+        with db.transaction(session):
+            user = sign_up(session, password=request.form.get("password", ""), **values)
+    except InvalidInput as exc:
+        form = FormState(values, field_error(exc, (*values, "password"), "username"))
+        return render_template("auth/signup.html", form=form,
+                               next=request.form.get("next")), 422
+    login_user(user)
+    return redirect(safe_next(request.form.get("next"), url_for("maps.index")), 303)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if request.method == "GET":
+        return render_template("auth/login.html", form=None, next=request.args.get("next"))
+    values = {"username": request.form.get("username", "")}
+    session = db.session()
+    try:
+        user = check_login(session, username=values["username"],
+                           password=request.form.get("password", ""),
+                           address=request.remote_addr or "unknown")
+    except InvalidInput as exc:
+        session.commit()  # keep the count of failed attempts
+        form = FormState(values, field_error(exc, ("username", "password"), "password"))
+        status = 429 if isinstance(exc, TooManyAttempts) else 422
+        return render_template("auth/login.html", form=form,
+                               next=request.form.get("next")), status
+    session.commit()
+    login_user(user)
+    return redirect(safe_next(request.form.get("next"), url_for("maps.index")), 303)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    return redirect(url_for("maps.index"), 303)
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in to continue."
+    app.register_blueprint(bp)
+    app.jinja_env.globals["me"] = current

@@ -1,0 +1,58 @@
+"""The History view (who, when, what, with text before and after), revert and undo."""
+
+from flask import Blueprint, g, redirect, render_template, request, url_for
+
+from argmap import db
+from argmap.access import RANK, Role
+from argmap.errors import Conflict, NotFound
+from argmap.history import Change, changes, describe, last_change_by, revert
+from argmap.web.auth import current
+from argmap.web.guard import load_map
+from argmap.web.page import map_url
+
+bp = Blueprint("history", __name__, url_prefix="/maps/<slug>")
+
+
+def _page(slug: str, message: str | None = None, status: int = 200):
+    session = db.session()
+    found = load_map(session, slug)
+    node_key = request.values.get("node") or None
+    entries = [describe(c) for c in changes(session, map_id=found.id, node_key=node_key)]
+    return render_template("history/index.html", found=found, entries=entries,
+                           node_key=node_key, message=message, map_url=map_url,
+                           can_edit=RANK[g.role] >= RANK[Role.EDITOR]), status
+
+
+@bp.get("/history")
+def index(slug: str):
+    return _page(slug)
+
+
+def _undo(slug: str, pick):
+    session = db.session()
+    found = load_map(session, slug, need=Role.EDITOR)
+    try:
+        with db.transaction(session):
+            change = pick(session, found)
+            revert(session, map_id=found.id, change_id=change.id, user=current())
+    except (Conflict, NotFound) as exc:
+        return _page(slug, message=str(exc), status=409 if isinstance(exc, Conflict) else 404)
+    target = url_for("history.index", slug=slug, node=request.form.get("node") or None)
+    return redirect(map_url(slug) if request.form.get("back") == "map" else target, 303)
+
+
+@bp.post("/changes/<int:change_id>/revert")
+def revert_change(slug: str, change_id: int):
+    return _undo(slug, lambda session, found: session.get(Change, change_id)
+                 or _missing(change_id))
+
+
+@bp.post("/undo")
+def undo(slug: str):
+    user = current()
+    return _undo(slug, lambda session, found: last_change_by(session, map_id=found.id,
+                                                             user=user))
+
+
+def _missing(change_id: int):
+    raise NotFound(f"no change {change_id} in this map")
