@@ -14,6 +14,8 @@
     if (panZoom && panZoom.svg === svg) return;
     svg.removeAttribute("width");
     svg.removeAttribute("height");
+    // Set through the CSSOM, which the CSP allows; svg-pan-zoom would write a style attribute.
+    svg.style.overflow = "hidden";
     const instance = window.svgPanZoom(svg, {
       zoomScaleSensitivity: 0.25, minZoom: 0.2, maxZoom: 25, fit: true, center: true,
       dblClickZoomEnabled: false, preventMouseEventsDefault: false,

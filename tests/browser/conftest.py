@@ -88,15 +88,51 @@ def browser():
         chromium.close()
 
 
+def _watched_page(browser, width: int):
+    """A page in its own context (its own cookies); any CSP violation fails the test."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    violations = []
+    page.on("console", lambda msg: violations.append(msg.text)
+            if "Content Security Policy" in msg.text else None)
+    page.on("pageerror", lambda error: violations.append(f"script error: {error}"))
+    yield page
+    context.close()
+    assert violations == []
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    yield context.new_page()
-    context.close()
+    yield from _watched_page(browser, 1400)
 
 
 @pytest.fixture
 def other_page(browser):
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    yield context.new_page()
-    context.close()
+    yield from _watched_page(browser, 1100)
+
+
+def sign_up(page, server, username: str, name: str) -> None:
+    page.goto(server.url + "/signup")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Password").fill("correct horse 1")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(server.url + "/")
+
+
+def log_in(page, server, username: str) -> None:
+    page.goto(server.url + "/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("correct horse 1")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(server.url + "/")
+
+
+def fork_seed(page, server, title: str = "Seminar") -> str:
+    """Fork the read-only seed map through the page; returns the fork's path."""
+    page.goto(server.url + "/maps/treaty-alliance")
+    page.get_by_text("Fork this map").click()
+    page.get_by_label("Title of the copy").fill(title)
+    page.get_by_role("button", name="Fork", exact=True).click()
+    page.wait_for_url(lambda url: "/maps/seminar" in url)
+    return "/maps/seminar"

@@ -3,14 +3,24 @@
 import re
 import time
 
+import pytest
 from playwright.sync_api import expect
 
-MAP = "/maps/treaty-alliance"
+from tests.browser.conftest import fork_seed, log_in, sign_up
+
+SEED = "/maps/treaty-alliance"
+MAP = "/maps/seminar"  # each test's own fork: the seed is public and read-only
 
 
-def test_click_a_node_add_a_rebuttal_and_see_it_everywhere(page, server):
+@pytest.fixture
+def owned(page, server):
+    sign_up(page, server, "olivia", "Olivia Kim")
+    return fork_seed(page, server)
+
+
+def test_click_a_node_add_a_rebuttal_and_see_it_everywhere(page, server, owned):
     page.goto(server.url + "/")
-    page.get_by_role("link", name="The weight of a treaty alliance").click()
+    page.get_by_role("link", name="Seminar").click()
     expect(page.locator("#diagram svg")).to_be_visible()
     # Click the thesis box in the diagram: its panel opens without a page load.
     page.evaluate("window.__sameDocument = true")
@@ -40,8 +50,9 @@ def test_click_a_node_add_a_rebuttal_and_see_it_everywhere(page, server):
 
 
 def test_a_second_browser_sees_the_change_within_three_seconds(page, other_page, server,
-                                                                second_server):
+                                                                second_server, owned):
     """The two browsers talk to two server processes that share only the database."""
+    log_in(other_page, second_server, "olivia")
     other_page.goto(second_server.url + MAP + "?view=outline")
     other_page.evaluate("window.__sameDocument = true")
     expect(other_page.locator("#o-thesis")).to_be_visible()
@@ -66,7 +77,7 @@ def tab_to(page, script: str, expected: str, limit: int = 80) -> None:
     raise AssertionError(f"Tab never reached {expected!r}")
 
 
-def test_add_a_claim_with_the_keyboard_through_the_outline(page, server):
+def test_add_a_claim_with_the_keyboard_through_the_outline(page, server, owned):
     page.goto(server.url + MAP + "?view=outline")
     tab_to(page, "document.activeElement.id", "o-thesis")
     page.keyboard.press("Enter")
@@ -85,7 +96,7 @@ def test_add_a_claim_with_the_keyboard_through_the_outline(page, server):
     expect(child).to_contain_text("supports")
 
 
-def test_a_validation_error_shows_next_to_the_field_and_stores_nothing(page, server):
+def test_a_validation_error_shows_next_to_the_field_and_stores_nothing(page, server, owned):
     page.goto(server.url + MAP + "?node=thesis")
     revision = page.locator("#poller").get_attribute("data-revision")
     relations = page.locator("#node-detail li").count()
@@ -104,6 +115,8 @@ def test_a_validation_error_shows_next_to_the_field_and_stores_nothing(page, ser
 def test_the_forms_work_without_javascript(browser, server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
+    sign_up(page, server, "nojs", "No Script")
+    fork_seed(page, server)
     page.goto(server.url + MAP + "?view=outline")
     page.locator("#o-reb-hormuz").click()  # a plain link: a full page load
     assert page.url.endswith(MAP + "?view=outline&node=reb-hormuz")
@@ -120,7 +133,7 @@ def test_the_forms_work_without_javascript(browser, server):
     context.close()
 
 
-def test_back_button_returns_to_the_previous_node(page, server):
+def test_back_button_returns_to_the_previous_node(page, server, owned):
     page.goto(server.url + MAP + "?view=outline")
     page.locator("#o-thesis").click()
     expect(page.locator("#panel-heading")).to_contain_text("Tying the SMA")
