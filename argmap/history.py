@@ -11,9 +11,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import DateTime, Text, event, inspect, or_
+from sqlalchemy import Text, event, inspect, or_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Date, Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, select
 
 from argmap.accounts import User
 from argmap.errors import Conflict, NotFound
@@ -123,11 +123,10 @@ def _parse(model, values: dict) -> dict:
     columns = inspect(model).columns
     parsed = {}
     for name, value in values.items():
-        kind = columns[name].type
-        if value is not None and isinstance(kind, DateTime):
-            value = datetime.fromisoformat(value)
-        elif value is not None and isinstance(kind, Date):
-            value = date.fromisoformat(value)
+        column_type = columns[name].type
+        kind = getattr(column_type, "impl", column_type).python_type  # under TypeDecorators
+        if value is not None and kind in (datetime, date):
+            value = kind.fromisoformat(value)
         parsed[name] = value
     return parsed
 
