@@ -73,8 +73,9 @@ class SessionInterface(SecureCookieSessionInterface):
 def init_app(app: Flask) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("ARGMAP_SECRET_KEY") or _instance_secret(app)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    # Flask's defaults exist with None, so set these outright.
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.session_interface = SessionInterface()
     if os.environ.get("ARGMAP_PROXIES"):  # behind N reverse proxies that set X-Forwarded-*
         hops = int(os.environ["ARGMAP_PROXIES"])

@@ -1,0 +1,216 @@
+"""Hostile input stays inert everywhere; security headers, cookies, request size, and guests
+losing access when their invite link is revoked."""
+
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+import pytest
+from sqlmodel import select
+
+from argmap import db
+from argmap.maps import get_map
+from argmap.models import Node
+from tests.helpers import fork_seed, post, sign_up
+
+MAP = "/maps/seminar"
+SVG = "{http://www.w3.org/2000/svg}"
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    '"><svg onload=alert(1)>',
+    "'><img src=x onerror=alert(1)>",
+    '"]; a -> b [label="pwned',
+    "} digraph x { evil",
+    "\\N \\G \\L \\\\ back\\slashes",
+    "<![CDATA[ ]]> <!-- --> &amp; &lt;",
+    "javascript:alert(1)",
+    "{{ 7*7 }} {% raw %}",
+    "\u202eright-to-left \u0000\u0007 control",
+    "<foreignObject><body onload=alert(1)></foreignObject>",
+]
+
+
+@pytest.fixture
+def hostile(client, app):
+    """A fork where every payload sits in node texts, a title and citation fields."""
+    sign_up(client, "mallory", 'Mallory "><script>alert(1)</script>')
+    fork_seed(client)
+    for i, payload in enumerate(PAYLOADS):
+        reply = post(client, f"{MAP}/nodes/thesis/arguments", {
+            "form": "evidence", "text": f"Evidence {i}: {payload}",
+            "document": f"Doc {payload}", "locator": payload[:100], "quote": payload})
+        assert reply.status_code == 303, reply.get_data(as_text=True)[:500]
+    post(client, f"{MAP}/nodes/thesis/edit", {"kind": "thesis", "title": PAYLOADS[1],
+                                              "text": PAYLOADS[0] + PAYLOADS[3]})
+    return client
+
+
+def test_javascript_urls_are_refused_in_citations(client):
+    sign_up(client, "mallory")
+    fork_seed(client)
+    for url in ("javascript:alert(1)", "data:text/html,<script>x</script>", "vbscript:x",
+                " javascript:alert(1)", "JAVASCRIPT:alert(1)", "//evil.example/x"):
+        reply = post(client, f"{MAP}/nodes/thesis/arguments", {
+            "form": "evidence", "text": "x", "document": "d", "locator": "l", "url": url})
+        assert reply.status_code == 422, url
+
+
+class Markup(HTMLParser):
+    """Every element and attribute the browser would see."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def _no_live_markup(html: str) -> None:
+    for tag, attrs in Markup(html).tags:
+        assert tag not in ("img", "iframe", "object", "embed", "foreignobject"), tag
+        if tag == "script":
+            assert attrs.get("src", "").startswith("/static/"), attrs
+        for name, value in attrs.items():
+            assert not name.startswith("on"), (tag, name)
+            if name in ("href", "xlink:href", "src", "action"):
+                assert not (value or "").strip().lower().startswith("javascript:"), value
+
+
+@pytest.mark.parametrize("url", ["{map}", "{map}?view=outline", "{map}?node=thesis",
+                                 "{map}?view=text", "{map}/history", "/"])
+def test_payloads_are_inert_in_html(hostile, url):
+    reply = hostile.get(url.format(map=MAP))
+    html = reply.get_data(as_text=True)
+    assert reply.status_code == 200
+    _no_live_markup(html)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html or url == "/"
+
+
+def test_payloads_are_inert_in_the_inline_and_exported_svg(hostile, app):
+    html = hostile.get(MAP).get_data(as_text=True)
+    inline = html[html.index("<svg"):html.index("</svg>") + 6]
+    for svg_text in (inline, hostile.get(f"{MAP}/export.svg").get_data(as_text=True)):
+        root = ET.fromstring(svg_text[svg_text.index("<svg"):])  # well-formed XML
+        for element in root.iter():
+            tag = element.tag.replace(SVG, "")
+            assert tag not in ("script", "foreignObject"), tag
+            for name, value in element.attrib.items():
+                assert not name.lower().startswith("on"), (tag, name)
+                if name.endswith("href"):
+                    assert value.startswith("/maps/") or value.startswith("http"), value
+        texts = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+        assert "<script>alert(1)</script>" in texts  # shown as text, not run
+    with app.app_context():
+        found = get_map(db.session(), slug="seminar")
+        node_count = len(db.session().exec(select(Node).where(Node.map_id == found.id)).all())
+    svg = ET.fromstring(hostile.get(f"{MAP}/export.svg").data)
+    drawn = [g for g in svg.iter(f"{SVG}g") if g.get("class") == "node"
+             and g.get("id", "").startswith("n-")]
+    assert len(drawn) == node_count  # no node injected by a label breaker
+
+
+def test_payloads_cannot_break_the_dot_export(hostile, app):
+    dot_source = hostile.get(f"{MAP}/export.dot").get_data(as_text=True)
+    parsed = subprocess.run(["dot", "-Tcanon"], input=dot_source, capture_output=True,
+                            text=True, timeout=60, check=True).stdout
+    with app.app_context():
+        found = get_map(db.session(), slug="seminar")
+        keys = set(db.session().exec(select(Node.key).where(Node.map_id == found.id)).all())
+    declared = set(re.findall(r'^\s*"?n-([a-z0-9-]+)"?\s*\[', parsed, re.M))
+    assert declared == keys  # exactly our nodes: no "a", "b" or "x" smuggled in
+    assert not re.search(r"^\s*\"?(a|b|x)\"?\s*(->|\[)", parsed, re.M)
+    for fmt, magic in (("png", b"\x89PNG"), ("pdf", b"%PDF-")):
+        reply = hostile.get(f"{MAP}/export.{fmt}")
+        assert reply.status_code == 200 and reply.data.startswith(magic)
+
+
+def test_security_headers_on_every_page(client):
+    for url in ("/", "/maps/treaty-alliance", "/login", "/nowhere"):
+        headers = client.get(url).headers
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_templates_have_no_inline_script_or_style():
+    from argmap.paths import TEMPLATES
+    for template in TEMPLATES.rglob("*.html"):
+        text = template.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)", text), template
+        assert "<style" not in text and " style=" not in text, template
+        assert not re.search(r"\son[a-z]+=", text), template
+
+
+def test_session_cookie_flags(client):
+    reply = sign_up(client, "cookie")
+    cookie = reply.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    secure = client.post("/login", base_url="https://localhost", data={
+        "username": "cookie", "password": "correct horse 1",
+        "csrf_token": _token(client)})
+    assert "Secure" in secure.headers["Set-Cookie"]
+
+
+def _token(client):
+    with client.session_transaction() as cookie:
+        return cookie["csrf_token"]
+
+
+def test_passwords_are_hashed_never_stored(client, app):
+    sign_up(client, "hashme", password="a long secret phrase")
+    with app.app_context():
+        from argmap.accounts import User
+        user = db.session().exec(select(User).where(User.username == "hashme")).one()
+    assert user.password_hash.startswith("scrypt:")
+    assert "a long secret phrase" not in user.password_hash
+
+
+def test_requests_over_the_size_limit_are_refused(client, app):
+    sign_up(client, "big")
+    fork_seed(client)
+    reply = post(client, f"{MAP}/text", {"source_text": "x" * (3 * 1024 * 1024)})
+    assert reply.status_code == 413
+
+
+def test_revoking_an_invite_ends_its_guests_access(client, app):
+    sign_up(client, "olivia")
+    fork_seed(client)
+    page = post(client, f"{MAP}/sharing/invites", {"role": "editor", "days": ""})
+    link = re.search(r"/join/[\w-]+", page.get_data(as_text=True)).group(0)
+    guest = app.test_client()
+    assert post(guest, link, {"as": "guest", "name": "Gus"}).status_code == 303
+    assert guest.get(MAP).status_code == 200
+    settings = client.get(f"{MAP}/sharing").get_data(as_text=True)
+    assert "Gus (guest)" in settings
+    invite_id = re.search(r"/sharing/invites/(\d+)/revoke", settings).group(1)
+    post(client, f"{MAP}/sharing/invites/{invite_id}/revoke")
+    assert guest.get(MAP).status_code == 404  # no longer a member, and logged out
+    assert "Log in" in guest.get("/").get_data(as_text=True)
+    assert guest.get(link).status_code == 404  # the link itself is dead
+
+
+def test_expired_invites_do_not_work(client, app):
+    sign_up(client, "olivia")
+    fork_seed(client)
+    page = post(client, f"{MAP}/sharing/invites", {"role": "viewer", "days": "1"})
+    link = re.search(r"/join/[\w-]+", page.get_data(as_text=True)).group(0)
+    from datetime import timedelta
+
+    from argmap.access import Invite
+    from argmap.models import utcnow
+    with app.app_context():
+        session = db.session()
+        with db.transaction(session):
+            for invite in session.exec(select(Invite)):
+                invite.expires_at = utcnow() - timedelta(minutes=1)
+                session.add(invite)
+    assert app.test_client().get(link).status_code == 404
+    bad = post(client, f"{MAP}/sharing/invites", {"role": "viewer", "days": "0"})
+    assert bad.status_code == 422 and "1 to 365" in bad.get_data(as_text=True)
