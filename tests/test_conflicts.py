@@ -56,6 +56,7 @@ def test_second_save_of_the_same_version_is_a_conflict_not_an_overwrite(app, two
     assert second.status_code == 409
     assert "Someone else changed this node while you were editing it." in html
     assert "Olivia&#39;s wording of the thesis." in html  # their version is shown...
+    assert "saved by Olivia Kim" in html
     assert ">Eun-ji&#39;s wording of the thesis.</textarea>" in html  # ...and hers is kept
     assert node_text(app, "thesis").text == "Olivia's wording of the thesis."
     # Retrying from the conflict form (which now carries the current version) saves hers.

@@ -46,7 +46,8 @@ def test_history_shows_who_when_and_the_text_before_and_after(client):
     ids, html = change_ids(client)
     assert len(ids) == 1
     entry = html[html.index(f'id="change-{ids[0]}"'):]
-    assert "Olivia Kim" in entry and "<time datetime=" in entry and "Saved." in entry
+    assert "Olivia Kim" in entry and "<time datetime=" in entry
+    assert "Edited “Korea has paid more than its share.”" in entry
     assert re.search(r'class="before"><span class="meta">before:</span> Korea', entry)
     assert 'after:</span> Korea has paid more than its share.' in entry
     node_ids, _ = change_ids(client, node="korea-record")

@@ -24,7 +24,7 @@ from argmap.editing import (
     node_exists,
 )
 from argmap.errors import Conflict, InvalidInput, NotFound
-from argmap.history import recording
+from argmap.history import changes, recording
 from argmap.models import RelationKind
 from argmap.outline import short
 from argmap.web.auth import current
@@ -85,6 +85,8 @@ def _submit(slug: str, key: str | None, form: str,
             show_key, message = action(session, found, values)
             record["action"] = str(message)
     except Conflict as exc:
+        latest = changes(session, map_id=found.id, node_key=key, limit=1) if key else []
+        exc.by = latest[0].actor if latest else None  # whose change got there first
         gone = key is not None and not node_exists(session, map_id=found.id, key=key)
         forms = ({"new": FormState({"kind": values.get("kind") or "claim",
                                     "text": values.get("text", "")}, conflict=exc)}
@@ -173,7 +175,8 @@ def edit(slug: str, key: str):
                   passage=((values["passage_paragraph"], values["passage_quote"])
                            if "passage_quote" in sent else None),
                   expected_version=_version(values))
-        return key, Markup("Saved.")
+        return key, Markup("Edited \u201c{}\u201d.").format(short(node_by_key(
+            session, map_id=found.id, key=key), 60))
     return _submit(slug, key, "edit", action)
 
 
