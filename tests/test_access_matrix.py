@@ -223,3 +223,20 @@ def test_creating_a_map_needs_an_account(world, tmp_path, role, allowed):
     assert ('href="/maps/private"' in index) is (role in ("guest", "owner"))
     assert 'href="/maps/public"' in index and 'href="/maps/treaty-alliance"' in index
     app.extensions["argmap.engine"].dispose()
+
+
+def test_the_matrix_covers_every_map_route(app):
+    """A new route under a map must be added to ROUTES (and so to the matrix)."""
+    covered = set()
+    for _name, method, path, _data, _need in ROUTES:
+        bare = re.sub(r"\?.*$", "", path)
+        bare = re.sub(r"\{[a-z_]+\}|thesis|korea-record|reb-hormuz|\d+", "<>", bare)
+        covered.add((method, re.sub(r"export\.\w+", "export.<>", bare)))
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        if "<slug>" not in rule.rule:
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            routes.add((method, re.sub(r"<[^>]+>", "<>", rule.rule).replace(
+                "/maps/<>/", "/maps/<>/", 1)))
+    assert routes <= covered, sorted(routes - covered)
