@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         RENDER_CACHE_DIR=os.path.join(app.instance_path, "render-cache"),
         RENDER_CACHE_MAX_BYTES=200 * 1024 * 1024,
         RENDER_TIMEOUT=30.0,
+        RENDER_NODE_LIMIT=600,  # larger views get a message suggesting a focused view
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
     if test_config is None:

@@ -19,7 +19,8 @@ from argmap.errors import ArgmapError, MapFileError, NotFound
 from argmap.mapfile import load_map_file
 from argmap.maps import attach_text, import_map, load_map_data
 from argmap.models import Map
-from argmap.render import FORMATS, render
+from argmap.render import export
+from argmap.render.options import FORMATS, NAMES, OPTION_HELP, parse_options
 
 
 def user_errors(command):
@@ -114,22 +115,36 @@ def resolve_map(ref: str):
                        ) from None
 
 
+def export_options(command):
+    """One --NAME VALUE option per export option, named as in the export URL's query."""
+    for name in reversed(NAMES):
+        command = click.option(f"--{name}", name.replace("-", "_"), metavar="VALUE",
+                               help=OPTION_HELP[name])(command)
+    return command
+
+
 @click.command("export")
 @click.argument("map_ref", metavar="MAP")
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)),
-              help="Output format (default: from the -o file name, else svg).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="Output format; deck is a PDF of 16:9 slides (default: from the -o file "
+                   "name, else svg).")
 @click.option("-o", "--output", type=click.Path(allow_dash=True),
-              help="Output file, or - for stdout (default: MAP-slug.FORMAT).")
+              help="Output file, or - for stdout (default: from the slug and the options).")
+@export_options
 @with_appcontext
 @user_errors
-def export_command(map_ref: str, fmt: str | None, output: str | None) -> None:
-    """Draw MAP (a slug in the database, or a map file) as SVG, PNG, PDF or DOT."""
+def export_command(map_ref: str, fmt: str | None, output: str | None, **chosen) -> None:
+    """Draw MAP (a slug in the database, or a map file) as SVG, PNG, PDF, DOT or a deck."""
     if fmt is None:
         suffix = Path(output).suffix.lstrip(".").lower() if output else ""
         fmt = suffix if suffix in FORMATS else "svg"
+    options = parse_options({k.replace("_", "-"): v for k, v in chosen.items()})
     data = resolve_map(map_ref)
-    body = render(data, fmt, timeout=current_app.config["RENDER_TIMEOUT"])
-    target = output or f"{data.slug}.{fmt}"
+    config = current_app.config
+    body = export(data, options, fmt, timeout=config["RENDER_TIMEOUT"],
+                  node_limit=config["RENDER_NODE_LIMIT"])
+    target = output or options.file_stem(data.slug) + (".deck.pdf" if fmt == "deck"
+                                                       else f".{fmt}")
     if target == "-":
         sys.stdout.buffer.write(body)
         return

@@ -1,7 +1,7 @@
-"""Diagrams of stored maps, rendered once per revision and served from the render cache."""
+"""Diagrams of stored maps, rendered once per revision and options, and served from the render
+cache."""
 
 import hashlib
-from dataclasses import replace
 from pathlib import Path
 
 from flask import current_app, url_for
@@ -11,13 +11,15 @@ from argmap.errors import NotFound
 from argmap.mapdata import MapData
 from argmap.maps import load_map_data
 from argmap.models import Map
-from argmap.render import DEFAULT_LAYOUT, FORMATS, render
+from argmap.render import ExportOptions, export
 from argmap.render.cache import RenderCache
+from argmap.render.options import FORMATS
 
 # Cached diagrams are retired automatically whenever the rendering code changes.
 RENDERER_VERSION = hashlib.sha256(b"".join(
     p.read_bytes() for p in sorted((Path(__file__).parent / "render").glob("*.py")))
 ).hexdigest()[:16]
+DEFAULT_OPTIONS = ExportOptions()
 
 
 def cache() -> RenderCache:
@@ -25,15 +27,15 @@ def cache() -> RenderCache:
                        max_bytes=current_app.config["RENDER_CACHE_MAX_BYTES"])
 
 
-def map_diagram(session: Session, *, slug: str, fmt: str, data: MapData | None = None,
+def map_diagram(session: Session, *, slug: str, fmt: str,
+                options: ExportOptions = DEFAULT_OPTIONS, data: MapData | None = None,
                 links: bool = False) -> bytes:
     """The diagram of a stored map; `data`, when the caller has loaded it already, saves a read.
 
     With `links`, each node links to its panel on the map page (for the inline diagram;
-    exported files carry no links to this server).
-
-    The key names the map by id, creation time and revision, so a rebuilt database that reuses
-    id 1 and revision 1 does not pick up the old database's diagrams.
+    exported files carry no links to this server). The cache key names the map by id,
+    creation time and revision, so a rebuilt database that reuses id 1 and revision 1 does
+    not pick up the old database's diagrams.
     """
     if fmt not in FORMATS:
         raise NotFound(f"unknown format '{fmt}'")
@@ -42,13 +44,15 @@ def map_diagram(session: Session, *, slug: str, fmt: str, data: MapData | None =
     if row is None:
         raise NotFound(f"no map with the slug '{slug}'")
     map_id, created_at, revision = row
-    layout = (replace(DEFAULT_LAYOUT, link_prefix=url_for("maps.show", slug=slug) + "?node=")
-              if links else DEFAULT_LAYOUT)
+    prefix = url_for("maps.show", slug=slug) + "?node=" if links else None
+    config = current_app.config
     return cache().get_or_render(
-        (RENDERER_VERSION, map_id, created_at.isoformat(), revision, fmt, layout.link_prefix),
-        lambda: render(data if data is not None and data.revision == revision
-                       else load_map_data(session, slug=slug), fmt, layout=layout,
-                       timeout=current_app.config["RENDER_TIMEOUT"]))
+        (RENDERER_VERSION, map_id, created_at.isoformat(), revision, fmt,
+         repr(sorted(options.query().items())), prefix),
+        lambda: export(data if data is not None and data.revision == revision
+                       else load_map_data(session, slug=slug), options, fmt,
+                       timeout=config["RENDER_TIMEOUT"],
+                       node_limit=config["RENDER_NODE_LIMIT"], link_prefix=prefix))
 
 
 def inline_svg(svg: bytes) -> str:

@@ -40,6 +40,18 @@ class RenderError(ArgmapError):
     pass
 
 
+class TooLarge(RenderError):
+    """A view with more nodes than argmap draws at once."""
+
+    def __init__(self, count: int, limit: int):
+        super().__init__(
+            f"This view has {count:,} nodes; argmap draws at most {limit:,} at once. Draw part "
+            "of it instead: focus on a node (for example focus=thesis with depth 2), hide "
+            "evidence, or collapse branches.")
+        self.count = count
+        self.limit = limit
+
+
 class GraphvizMissing(RenderError):
     def __init__(self) -> None:
         super().__init__(

@@ -17,6 +17,8 @@ class Layout:
     nodesep: float = 0.35
     ranksep: float = 0.55
     legend: bool = True
+    title: bool = False  # the map's title and source above the diagram
+    size: tuple[float, float] | None = None  # fit the drawing to a page of this size (inches)
     link_prefix: str | None = None  # nodes link to prefix + key (the web page's node panel)
 
 
@@ -47,6 +49,29 @@ def node_label(node: NodeData, data: MapData, theme: Theme, layout: Layout) -> s
     return table(rows)
 
 
+def caption(data: MapData) -> str:
+    doc = data.document
+    parts = [doc.title and f"A map of \u201c{doc.title}\u201d", doc.author and f"by {doc.author}",
+             doc.outlet, doc.date and doc.date.strftime("%-d %B %Y")]
+    return ", ".join(p for p in parts if p).replace(", by", " by")
+
+
+def graph_label(data: MapData, theme: Theme, layout: Layout) -> str | None:
+    """Title, caption and legend, stacked in one table (Graphviz has one graph label)."""
+    rows = []
+    if layout.title:
+        rows.append(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="{layout.font_size + 7}">'
+                    f"<B>{escape(data.title)}</B></FONT></TD></TR>")
+        if caption(data):
+            rows.append(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="{layout.font_size}" '
+                        f'COLOR="{theme.muted}">{escape(caption(data))}</FONT></TD></TR>')
+    if layout.legend:
+        rows.append(f'<TR><TD ALIGN="LEFT">{legend_label(data, theme, layout)}</TD></TR>')
+    if not rows:
+        return None
+    return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2">{"".join(rows)}</TABLE>'
+
+
 def legend_label(data: MapData, theme: Theme, layout: Layout) -> str:
     small = max(layout.font_size - 1, 6)
     cells = []
@@ -61,22 +86,29 @@ def legend_label(data: MapData, theme: Theme, layout: Layout) -> str:
             "</TABLE>")
 
 
-def to_dot(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT) -> str:
+def to_dot(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT, *,
+           stubs: tuple[tuple[str, int], ...] = (), focus: str | None = None) -> str:
     graph = graphviz.Digraph(name=graphviz.escape(data.slug))
     graph.attr(rankdir=layout.rankdir, bgcolor=theme.background, fontname=theme.font,
-               fontcolor=theme.text, fontsize=str(layout.font_size), nodesep=str(layout.nodesep),
-               ranksep=str(layout.ranksep), newrank="true", pad="0.3")
+               fontcolor=theme.text, fontsize=str(layout.font_size),
+               nodesep=f"{layout.nodesep:.3g}", ranksep=f"{layout.ranksep:.3g}", newrank="true",
+               pad="0.3")
+    if layout.size:
+        # Scaled to fit the slide, up or down; run.fill_page pads it to the slide's shape.
+        graph.attr(size=f"{layout.size[0]:g},{layout.size[1]:g}!", pad="0", margin="0")
     graph.attr("node", fontname=theme.font, fontsize=str(layout.font_size),
                fontcolor=theme.text, margin="0.14,0.08")
     graph.attr("edge", fontname=theme.font, fontsize=str(layout.font_size - 2))
-    if layout.legend:
-        graph.attr(label=f"<{legend_label(data, theme, layout)}>", labelloc="b",
-                   labeljust="l")
+    label = graph_label(data, theme, layout)
+    if label:
+        graph.attr(label=f"<{label}>", labelloc="t" if layout.title else "b", labeljust="l")
     for node in data.nodes:
         style = theme.nodes[node.kind]
+        emphasis = 1.8 if node.key == focus else 1.0
         graph.node(node_id(node.key), label=node_label(node, data, theme, layout),
                    id=node_id(node.key), shape=style.shape, style=style.style,
-                   fillcolor=style.fill, color=style.border, penwidth=str(style.penwidth),
+                   fillcolor=style.fill, color=style.border,
+                   penwidth=f"{style.penwidth * emphasis:g}",
                    peripheries=str(style.peripheries), tooltip=graphviz.escape(plain(node.text)),
                    **({"href": layout.link_prefix + node.key, "target": "_top"}
                       if layout.link_prefix else {}))
@@ -99,4 +131,10 @@ def to_dot(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT)
             graph.edge(junction, node_id(rel.target), **attrs)
         else:
             graph.edge(node_id(rel.source), node_id(rel.target), **attrs)
+    for key, count in stubs:
+        stub = f"s-{key}"
+        graph.node(stub, label=f"+{count} hidden", id=stub, shape="box", style="dashed,rounded",
+                   color=theme.muted, fontcolor=theme.muted,
+                   tooltip=f"{count} nodes argue about this one; they are hidden here")
+        graph.edge(stub, node_id(key), style="dashed", color=theme.muted, arrowhead="none")
     return graph.source

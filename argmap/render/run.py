@@ -11,7 +11,7 @@ from argmap.errors import GraphvizMissing, RenderError
 
 FORMATS = {"svg": "svg", "png": "png", "pdf": "pdf", "dot": "dot"}
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf",
-               "dot": "text/vnd.graphviz; charset=utf-8"}
+               "dot": "text/vnd.graphviz; charset=utf-8", "deck": "application/pdf"}
 # Cairo renders PNG and PDF with Pango, which finds fonts (and Hangul fallbacks) via fontconfig.
 DEVICES = {"svg": "svg", "png": "png:cairo", "pdf": "pdf:cairo"}
 
@@ -23,20 +23,41 @@ def dot_binary() -> str:
     return found
 
 
-def run_dot(source: str, fmt: str, *, timeout: float = 30.0, dpi: int | None = None) -> bytes:
+def run_dot(source: str, fmt: str, *, timeout: float = 30.0, dpi: int | None = None,
+            page: tuple[float, float] | None = None) -> bytes:
+    """Run `dot`; with `page` (inches), the output is exactly that size (a slide)."""
     if fmt not in FORMATS:
         raise RenderError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
     if fmt == "dot":
         return source.encode("utf-8")
-    args = [dot_binary(), f"-T{DEVICES[fmt]}"]
-    if dpi:
-        args.append(f"-Gdpi={int(dpi)}")
+    if page:
+        source = fill_page(source, page, timeout=timeout)
+    args = [f"-T{DEVICES[fmt]}"] + ([f"-Gdpi={int(dpi)}"] if dpi else [])
+    return _dot(args, source, timeout)
+
+
+def fill_page(source: str, page: tuple[float, float], *, timeout: float) -> str:
+    """Pad the drawing so that, scaled to fit the page, it fills the page exactly.
+
+    Graphviz scales a drawing into `size` keeping its shape, which leaves the page short in
+    one direction; padding in the drawing's own units (measured in a first pass) fixes that.
+    """
+    plain = _dot(["-Tplain"], source, timeout).decode("utf-8", "replace")
+    _graph, scale, width, height = plain.split("\n", 1)[0].split()[:4]
+    scale, width, height = float(scale), float(width), float(height)
+    pad_x = max(page[0] / scale - width, 0) / 2
+    pad_y = max(page[1] / scale - height, 0) / 2
+    return source.rstrip().removesuffix("}") + f'\tgraph [pad="{pad_x:.4f},{pad_y:.4f}"]\n}}\n'
+
+
+def _dot(args: list[str], source: str, timeout: float) -> bytes:
     try:
-        done = subprocess.run(args, input=source.encode("utf-8"), capture_output=True,
-                              timeout=timeout, check=False)
+        done = subprocess.run([dot_binary(), *args], input=source.encode("utf-8"),
+                              capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired as exc:
-        raise RenderError(f"Graphviz took longer than {timeout:g} s; try a smaller map or a "
-                          "focused view") from exc
+        raise RenderError(f"Drawing this view took longer than {timeout:g} s, so it was "
+                          "stopped. Draw part of it instead: focus on a node (with depth 2), "
+                          "hide evidence, or collapse branches.") from exc
     except FileNotFoundError as exc:
         raise GraphvizMissing() from exc
     if done.returncode != 0:

@@ -40,7 +40,6 @@ class Theme:
     muted: str
     nodes: dict[str, NodeStyle] = field(default_factory=dict)
     edges: dict[str, EdgeStyle] = field(default_factory=dict)
-    junction: str = "#286d2c"
     font: str = FONT
 
 
@@ -66,4 +65,98 @@ LIGHT = Theme(
     },
 )
 
-THEMES = {LIGHT.name: LIGHT}
+DARK = Theme(
+    name="dark",
+    background="#1e1f22",
+    text="#e8eaed",
+    muted="#b0b5bc",
+    nodes={
+        "thesis": NodeStyle("THESIS", "box", "rounded,filled,bold", "#1f3a5a", "#8ab4f8",
+                            penwidth=2.0, peripheries=2),
+        "claim": NodeStyle("CLAIM", "box", "rounded,filled", "#2b2f36", "#9aa0a6"),
+        "evidence": NodeStyle("EVIDENCE", "note", "filled", "#3a3314", "#e3c767"),
+        "rebuttal": NodeStyle("REBUTTAL", "box", "filled,diagonals", "#47201e", "#f28b82"),
+    },
+    edges={
+        "support": EdgeStyle("supports", "#81c995", "solid", "normal",
+                             sample="\u2014\u2014\u2014\u25b6"),
+        "attack": EdgeStyle("attacks", "#f28b82", "dashed", "tee",
+                            sample="\u2013 \u2013 \u2013\u22a3"),
+        "undercut": EdgeStyle("undercuts (this does not follow)", "#c58af9", "dotted", "tee",
+                              penwidth=2.0, sample="\u00b7 \u00b7 \u00b7 \u00b7\u22a3"),
+    },
+)
+
+# For laser printers and photocopies: no saturated fills, black lines told apart by style.
+PRINT = Theme(
+    name="print",
+    background="#ffffff",
+    text="#000000",
+    muted="#404040",
+    nodes={
+        "thesis": NodeStyle("THESIS", "box", "rounded,filled,bold", "#e6e6e6", "#000000",
+                            penwidth=2.4, peripheries=2),
+        "claim": NodeStyle("CLAIM", "box", "rounded,filled", "#ffffff", "#000000"),
+        "evidence": NodeStyle("EVIDENCE", "note", "filled", "#f2f2f2", "#000000"),
+        "rebuttal": NodeStyle("REBUTTAL", "box", "filled,diagonals", "#ffffff", "#000000",
+                              penwidth=1.6),
+    },
+    edges={
+        "support": EdgeStyle("supports", "#000000", "solid", "normal",
+                             sample="\u2014\u2014\u2014\u25b6"),
+        "attack": EdgeStyle("attacks", "#000000", "dashed", "tee",
+                            sample="\u2013 \u2013 \u2013\u22a3"),
+        "undercut": EdgeStyle("undercuts (this does not follow)", "#000000", "dotted", "tee",
+                              penwidth=2.4, sample="\u00b7 \u00b7 \u00b7 \u00b7\u22a3"),
+    },
+)
+
+HIGH_CONTRAST = Theme(
+    name="high-contrast",
+    background="#ffffff",
+    text="#000000",
+    muted="#000000",
+    nodes={
+        "thesis": NodeStyle("THESIS", "box", "rounded,filled,bold", "#ffffff", "#000000",
+                            penwidth=3.5, peripheries=2),
+        "claim": NodeStyle("CLAIM", "box", "rounded,filled", "#ffffff", "#000000",
+                           penwidth=2.5),
+        "evidence": NodeStyle("EVIDENCE", "note", "filled", "#ffff66", "#000000",
+                              penwidth=2.5),
+        "rebuttal": NodeStyle("REBUTTAL", "box", "filled,diagonals", "#ffffff", "#000000",
+                              penwidth=3.0),
+    },
+    edges={
+        "support": EdgeStyle("supports", "#005a00", "solid", "normal", penwidth=3.0,
+                             sample="\u2014\u2014\u2014\u25b6"),
+        "attack": EdgeStyle("attacks", "#b00000", "dashed", "tee", penwidth=3.0,
+                            sample="\u2013 \u2013 \u2013\u22a3"),
+        "undercut": EdgeStyle("undercuts (this does not follow)", "#3d006e", "dotted", "tee",
+                              penwidth=3.5, sample="\u00b7 \u00b7 \u00b7 \u00b7\u22a3"),
+    },
+)
+
+# Okabe-Ito colours, which stay apart under the common colour-vision deficiencies.
+COLOUR_BLIND_SAFE = Theme(
+    name="colour-blind-safe",
+    background="#ffffff",
+    text="#1a1a1a",
+    muted="#555555",
+    nodes={
+        "thesis": NodeStyle("THESIS", "box", "rounded,filled,bold", "#cfe3f3", "#0072b2",
+                            penwidth=2.0, peripheries=2),
+        "claim": NodeStyle("CLAIM", "box", "rounded,filled", "#f2f2f2", "#555555"),
+        "evidence": NodeStyle("EVIDENCE", "note", "filled", "#fbe9c4", "#a36f00"),
+        "rebuttal": NodeStyle("REBUTTAL", "box", "filled,diagonals", "#f6ddcc", "#d55e00"),
+    },
+    edges={
+        "support": EdgeStyle("supports", "#0072b2", "solid", "normal",
+                             sample="\u2014\u2014\u2014\u25b6"),
+        "attack": EdgeStyle("attacks", "#d55e00", "dashed", "tee",
+                            sample="\u2013 \u2013 \u2013\u22a3"),
+        "undercut": EdgeStyle("undercuts (this does not follow)", "#cc79a7", "dotted", "tee",
+                              penwidth=2.0, sample="\u00b7 \u00b7 \u00b7 \u00b7\u22a3"),
+    },
+)
+
+THEMES = {t.name: t for t in (LIGHT, DARK, PRINT, HIGH_CONTRAST, COLOUR_BLIND_SAFE)}

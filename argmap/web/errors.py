@@ -8,7 +8,7 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from argmap.access import Forbidden
-from argmap.errors import Conflict, InvalidInput, NotFound, RenderError
+from argmap.errors import Conflict, InvalidInput, NotFound, RenderError, TooLarge
 
 
 def _page(status: int, title: str, message: str):
@@ -37,6 +37,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(Conflict)
     def conflict(error: Conflict):
         return _page(409, "Conflict", str(error))
+
+    @app.errorhandler(TooLarge)
+    def too_large(error: TooLarge):
+        return _page(422, "Too large to draw at once", str(error))
 
     @app.errorhandler(RenderError)
     def render_failed(error: RenderError):

@@ -18,9 +18,12 @@ from argmap.access import Role, make_owner
 from argmap.diagrams import map_diagram
 from argmap.errors import InvalidInput, NotFound
 from argmap.history import recording
-from argmap.maps import attach_text, create_map, fork_map, list_maps
+from argmap.maps import attach_text, create_map, fork_map, list_maps, load_map_data
 from argmap.models import Map
-from argmap.render import MEDIA_TYPES
+from argmap.outline import short
+from argmap.render import MEDIA_TYPES, ExportOptions
+from argmap.render.options import FORMATS, NAMES, parse_options
+from argmap.render.pipeline import choose
 from argmap.render.theme import LIGHT
 from argmap.web.auth import current
 from argmap.web.guard import account_or_login, load_map
@@ -137,14 +140,45 @@ def revision(slug: str):
     return response
 
 
+def _options() -> ExportOptions:
+    """The export options in the query string (a repeated name is a list)."""
+    values = {name: (items if len(items) > 1 else items[0])
+              for name, items in request.args.lists()}
+    return parse_options(values, ignore=("format",))
+
+
 @bp.get("/maps/<slug>/export.<fmt>")
 def export(slug: str, fmt: str):
     session = db.session()
     load_map(session, slug)
-    body = map_diagram(session, slug=slug, fmt=fmt)
+    options = _options()
+    body = map_diagram(session, slug=slug, fmt=fmt, options=options)
     response = Response(body, mimetype=MEDIA_TYPES[fmt])
-    response.headers["Content-Disposition"] = f'attachment; filename="{slug}.{fmt}"'
+    name = options.file_stem(slug) + (".deck.pdf" if fmt == "deck" else f".{fmt}")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@bp.get("/maps/<slug>/export")
+def export_dialog(slug: str):
+    """The Export dialog's form: check the options, then go to the file's own address."""
+    session = db.session()
+    load_map(session, slug)
+    fmt = request.args.get("format", "svg")
+    try:
+        if fmt not in FORMATS:
+            raise InvalidInput(f"unknown format {fmt!r}", field="format")
+        options = _options()
+        if options.focus or options.collapse:  # the keys must name nodes of this map
+            choose(load_map_data(session, slug=slug), options)
+    except InvalidInput as exc:
+        values = {name: (items if len(items) > 1 else items[0])
+                  for name, items in request.args.lists()}
+        return render_map_page(session, slug=slug, view="diagram", node_key=None,
+                               forms={"export": FormState(values, field_error(
+                                   exc, tuple(values) + NAMES, "format"))},
+                               status=422, target="page")
+    return redirect(url_for("maps.export", slug=slug, fmt=fmt, **options.query()), 303)
 
 
 @bp.get("/maps/<slug>/diagram.svg")
@@ -163,6 +197,16 @@ def theme_css():
     response.mimetype = "text/css"
     response.cache_control.max_age = 300
     return response
+
+
+@bp.app_template_filter("export_option")
+def export_option(value: str) -> tuple[str, str]:
+    return value, value.replace("-", " ").replace("none", "no (natural size)")
+
+
+@bp.app_template_global()
+def node_choices(data) -> list[tuple[str, str]]:
+    return [(n.key, f"{n.kind}: {short(n, 60)}") for n in data.nodes]
 
 
 @bp.app_context_processor

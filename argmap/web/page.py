@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from argmap.access import RANK, Role
 from argmap.diagrams import inline_svg, map_diagram
 from argmap.editing import delete_effects
-from argmap.errors import InvalidInput
+from argmap.errors import InvalidInput, RenderError
 from argmap.mapdata import MapData
 from argmap.maps import get_map, load_map_data
 from argmap.models import Map, Node
@@ -88,11 +88,15 @@ def render_map_page(session: Session, *, slug: str, view: str, node_key: str | N
                "role": role, "can_edit": RANK[role] >= RANK[Role.EDITOR],
                "is_owner": role == Role.OWNER,
                "formats": FORMATS, "node_key": node_key, "short": short,
-               "nodes_by_key": data.nodes_by_key, "map_url": map_url}
+               "nodes_by_key": data.nodes_by_key, "map_url": map_url,
+               "export": export_choices()}
     if "maps/_view.html" in wants:
         if view == "diagram":
-            context["svg"] = inline_svg(map_diagram(session, slug=slug, fmt="svg", data=data,
-                                                    links=True))
+            try:
+                context["svg"] = inline_svg(map_diagram(session, slug=slug, fmt="svg",
+                                                        data=data, links=True))
+            except RenderError as exc:  # too large or too slow: say so, suggest a focus
+                context["diagram_error"] = str(exc)
         elif view == "outline":
             context["outline"] = build_outline(data)
         else:
@@ -113,6 +117,15 @@ def render_map_page(session: Session, *, slug: str, view: str, node_key: str | N
     response = make_response(render_template(template, **context), status)
     response.vary.update(["HX-Request", "HX-Target"])
     return response
+
+
+def export_choices() -> dict:
+    """What the Export dialog offers, from the one definition of the options."""
+    from argmap.render.options import AROUND, DIRECTIONS, FITS, KINDS, THEME_NAMES
+    return {"formats": [("svg", "SVG"), ("png", "PNG"), ("pdf", "PDF"), ("dot", "DOT"),
+                        ("deck", "Slide deck (PDF, 16:9)")],
+            "themes": THEME_NAMES, "directions": tuple(DIRECTIONS), "fits": tuple(FITS),
+            "around": AROUND, "kinds": KINDS}
 
 
 def wants_fragment() -> bool:

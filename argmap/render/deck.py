@@ -1,0 +1,51 @@
+"""A slide deck: one PDF whose first page is the overview (the thesis and the claims that
+directly support or attack it, each with a "+N hidden" count of what lies below) and then one
+page per such claim with its whole subtree. Every page is fitted to 16:9.
+"""
+
+import io
+from dataclasses import replace
+
+from pypdf import PdfWriter
+
+from argmap.mapdata import MapData
+from argmap.outline import short
+from argmap.render.options import FITS, ExportOptions
+from argmap.render.pipeline import check_size, slide_options, view_dot
+from argmap.render.run import run_dot
+from argmap.render.select import View, keep_only, select
+
+
+def direct_claims(data: MapData) -> list[str]:
+    """Nodes that directly support or attack a thesis, in map order."""
+    theses = {n.key for n in data.nodes if n.kind == "thesis"}
+    direct = {r.source for r in data.relations if not r.is_undercut and r.target in theses}
+    return [n.key for n in data.nodes if n.key in direct and n.key not in theses]
+
+
+def deck_views(data: MapData, options: ExportOptions) -> list[tuple[str, View]]:
+    """(page title, view) for every page of the deck."""
+    claims = direct_claims(data)
+    shown = {n.key for n in data.nodes if n.kind == "thesis"} | set(claims)
+    overview = select(data, hide=options.hide, collapse=tuple(claims))
+    overview = replace(overview, data=keep_only(overview.data, shown))
+    pages = [(f"{data.title}: overview", overview)]
+    for key in claims:
+        view = select(data, focus=key, depth=len(data.nodes), hide=options.hide,
+                      collapse=options.collapse)
+        pages.append((short(data.nodes_by_key[key], 80), view))
+    return pages
+
+
+def render_deck(data: MapData, options: ExportOptions, *, timeout: float,
+                node_limit: int | None = None) -> bytes:
+    slides = slide_options(options)
+    writer = PdfWriter()
+    for title, view in deck_views(data, options):
+        check_size(view, node_limit)
+        titled = replace(view, data=replace(view.data, title=title))
+        writer.append(io.BytesIO(run_dot(view_dot(titled, slides), "pdf", timeout=timeout,
+                                         page=FITS[slides.fit])))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

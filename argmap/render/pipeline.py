@@ -1,0 +1,39 @@
+"""The stages wired together for one view: options -> selection -> layout and theme -> DOT."""
+
+from dataclasses import replace
+
+from argmap.errors import TooLarge
+from argmap.mapdata import MapData
+from argmap.render.dot import DEFAULT_LAYOUT, Layout, to_dot
+from argmap.render.options import DIRECTIONS, FITS, ExportOptions
+from argmap.render.select import View, select
+from argmap.render.theme import THEMES
+
+
+def layout_for(options: ExportOptions, link_prefix: str | None = None) -> Layout:
+    return Layout(rankdir=DIRECTIONS[options.direction], wrap=options.wrap,
+                  font_size=options.font_size, nodesep=DEFAULT_LAYOUT.nodesep * options.spacing,
+                  ranksep=DEFAULT_LAYOUT.ranksep * options.spacing, legend=options.legend,
+                  title=options.title, size=FITS[options.fit], link_prefix=link_prefix)
+
+
+def choose(data: MapData, options: ExportOptions, node_limit: int | None = None) -> View:
+    view = select(data, focus=options.focus, depth=options.depth, around=options.around,
+                  hide=options.hide, collapse=options.collapse)
+    check_size(view, node_limit)
+    return view
+
+
+def check_size(view: View, node_limit: int | None) -> None:
+    if node_limit is not None and len(view.data.nodes) > node_limit:
+        raise TooLarge(len(view.data.nodes), node_limit)
+
+
+def view_dot(view: View, options: ExportOptions, link_prefix: str | None = None) -> str:
+    return to_dot(view.data, THEMES[options.theme], layout_for(options, link_prefix),
+                  stubs=view.stubs, focus=view.focus)
+
+
+def slide_options(options: ExportOptions) -> ExportOptions:
+    """Slides are fitted to 16:9 and carry their title."""
+    return replace(options, fit="16:9", title=True)

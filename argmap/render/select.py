@@ -1,0 +1,97 @@
+"""Selection stage: which part of a map to draw (a pure function of MapData and the options).
+
+- focus: a node and what argues about it down to `depth` relations (its subtree), or every
+  node within `depth` relations in either direction (its neighbourhood);
+- hide: leave out whole kinds of node (never the focused node);
+- collapse: replace what argues about a node with one "+N hidden" box.
+
+An undercut counts as arguing about the reason whose inference it attacks.
+"""
+
+from collections import defaultdict, deque
+from dataclasses import dataclass, replace
+
+from argmap.errors import InvalidInput
+from argmap.mapdata import MapData
+
+
+@dataclass(frozen=True)
+class View:
+    data: MapData  # only the nodes and relations to draw
+    stubs: tuple[tuple[str, int], ...] = ()  # (node key, number of nodes hidden under it)
+    focus: str | None = None
+    total: int = 0  # nodes in the whole map
+
+
+class Graph:
+    """The map's links as adjacency lists, built once: O(nodes + relations)."""
+
+    def __init__(self, data: MapData):
+        self.below: dict[str, list[str]] = defaultdict(list)  # node -> what argues about it
+        self.around: dict[str, set[str]] = defaultdict(set)  # undirected neighbours
+        for rel in data.relations:
+            if rel.is_undercut:
+                premise, conclusion = rel.target.split(" -> ")
+                self.below[premise].append(rel.source)
+                for end in (premise, conclusion):
+                    self.around[rel.source].add(end)
+                    self.around[end].add(rel.source)
+            else:
+                self.below[rel.target].append(rel.source)
+                self.around[rel.source].add(rel.target)
+                self.around[rel.target].add(rel.source)
+
+    def reach(self, start: str, depth: int, links: dict) -> set[str]:
+        seen, queue = {start}, deque([(start, 0)])
+        while queue:
+            key, level = queue.popleft()
+            if level == depth:
+                continue
+            for other in links.get(key, ()):
+                if other not in seen:
+                    seen.add(other)
+                    queue.append((other, level + 1))
+        return seen
+
+
+def keep_only(data: MapData, keys: set[str]) -> MapData:
+    """The map restricted to `keys`, with the relations (and undercuts) between them."""
+    relations, kept_refs = [], set()
+    for rel in sorted(data.relations, key=lambda r: r.is_undercut):
+        if rel.source not in keys:
+            continue
+        if rel.is_undercut and rel.target not in kept_refs:
+            continue
+        if not rel.is_undercut and rel.target not in keys:
+            continue
+        relations.append(rel)
+        kept_refs.add(rel.ref)
+    order = {rel: i for i, rel in enumerate(data.relations)}
+    return replace(data, nodes=tuple(n for n in data.nodes if n.key in keys),
+                   relations=tuple(sorted(relations, key=order.__getitem__)))
+
+
+def select(data: MapData, *, focus: str | None = None, depth: int = 2,
+           around: str = "subtree", hide: tuple[str, ...] = (),
+           collapse: tuple[str, ...] = ()) -> View:
+    known = data.nodes_by_key
+    for key in ((focus,) if focus else ()) + tuple(collapse):
+        if key not in known:
+            raise InvalidInput(f"no node {key!r} in this map", field="focus"
+                               if key == focus else "collapse")
+    graph = Graph(data)
+    keys = set(known)
+    if focus:
+        links = graph.below if around == "subtree" else graph.around
+        keys = graph.reach(focus, depth, links)
+    keys = {k for k in keys if known[k].kind not in hide or k == focus}
+    stubs = []
+    for key in collapse:
+        if key not in keys:
+            continue
+        hidden = (graph.reach(key, len(known), graph.below) & keys) - {key, focus}
+        keys -= hidden
+        if hidden:
+            stubs.append((key, len(hidden)))
+    return View(data=keep_only(data, keys), stubs=tuple(stubs), focus=focus,
+                total=len(known))
