@@ -91,33 +91,31 @@ def import_map(session: Session, *, data: MapData) -> Map:
                   doc_date=doc.date, doc_url=doc.url)
     session.add(new_map)
     session.flush()
-    source_ids = {}
-    for src in data.sources:
-        row = Source(map_id=new_map.id, key=src.key, document=src.document,
-                     locator=src.locator, quote=src.quote, url=src.url)
-        session.add(row)
-        session.flush()
-        source_ids[src.key] = row.id
-    node_ids = {}
-    for node in data.nodes:
-        row = Node(map_id=new_map.id, key=node.key, kind=node.kind, text=node.text,
-                   title=node.title, author=node.author, origin=node.origin,
-                   source_id=source_ids.get(node.cites),
-                   passage_paragraph=node.passage_paragraph, passage_quote=node.passage_quote)
-        session.add(row)
-        session.flush()
-        node_ids[node.key] = row.id
+    # One flush per table (not per row): a 2,000-node import stays a handful of statements.
+    sources = [Source(map_id=new_map.id, key=src.key, document=src.document,
+                      locator=src.locator, quote=src.quote, url=src.url) for src in data.sources]
+    session.add_all(sources)
+    session.flush()
+    source_ids = {row.key: row.id for row in sources}
+    nodes = [Node(map_id=new_map.id, key=node.key, kind=node.kind, text=node.text,
+                  title=node.title, author=node.author, origin=node.origin,
+                  source_id=source_ids.get(node.cites), passage_paragraph=node.passage_paragraph,
+                  passage_quote=node.passage_quote) for node in data.nodes]
+    session.add_all(nodes)
+    session.flush()
+    node_ids = {row.key: row.id for row in nodes}
     relation_ids = {}
     # Undercuts point at relations, so store node-to-node relations first.
-    for rel in sorted(data.relations, key=lambda r: r.is_undercut):
-        row = Relation(map_id=new_map.id, kind=rel.kind, source_node_id=node_ids[rel.source])
-        if rel.is_undercut:
-            row.target_relation_id = relation_ids[rel.target]
-        else:
-            row.target_node_id = node_ids[rel.target]
-        session.add(row)
+    for undercuts in (False, True):
+        batch = [(rel, Relation(map_id=new_map.id, kind=rel.kind,
+                                source_node_id=node_ids[rel.source],
+                                target_node_id=None if undercuts else node_ids[rel.target],
+                                target_relation_id=relation_ids[rel.target] if undercuts
+                                else None))
+                 for rel in data.relations if rel.is_undercut == undercuts]
+        session.add_all([row for _rel, row in batch])
         session.flush()
-        relation_ids[rel.ref] = row.id
+        relation_ids.update({rel.ref: row.id for rel, row in batch})
     return new_map
 
 
