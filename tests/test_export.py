@@ -107,7 +107,7 @@ def test_font_size_and_spacing():
     assert graph_attr(dot, "nodesep") == "0.7" and graph_attr(dot, "ranksep") == "1.1"
 
 
-@pytest.mark.parametrize("fit, size", [("16:9", "13.333,7.5!"), ("4:3", "10,7.5!")])
+@pytest.mark.parametrize("fit, size", [("16:9", "13.33,7.5!"), ("4:3", "10,7.5!")])
 def test_fit_to_a_slide(fit, size):
     assert graph_attr(dot_of(fit=fit), "size") == size
     assert graph_attr(dot_of(), "size") is None

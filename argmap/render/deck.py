@@ -24,7 +24,7 @@ def direct_claims(data: MapData) -> list[str]:
 
 
 def deck_views(data: MapData, options: ExportOptions) -> list[tuple[str, View]]:
-    """(page title, view) for every page of the deck."""
+    """(page title, view) for every page of the deck; the first is the overview."""
     claims = direct_claims(data)
     shown = {n.key for n in data.nodes if n.kind == "thesis"} | set(claims)
     overview = select(data, hide=options.hide, collapse=tuple(claims))
@@ -41,10 +41,12 @@ def render_deck(data: MapData, options: ExportOptions, *, timeout: float,
                 node_limit: int | None = None) -> bytes:
     slides = slide_options(options)
     writer = PdfWriter()
-    for title, view in deck_views(data, options):
+    for number, (title, view) in enumerate(deck_views(data, options)):
         check_size(view, node_limit)
         titled = replace(view, data=replace(view.data, title=title))
-        writer.append(io.BytesIO(run_dot(view_dot(titled, slides), "pdf", timeout=timeout,
+        # The overview shows titles only, so that it stays readable on a projector.
+        source = view_dot(titled, slides, brief=number == 0)
+        writer.append(io.BytesIO(run_dot(source, "pdf", timeout=timeout,
                                          page=FITS[slides.fit])))
     out = io.BytesIO()
     writer.write(out)

@@ -19,6 +19,7 @@ class Layout:
     legend: bool = True
     title: bool = False  # the map's title and source above the diagram
     size: tuple[float, float] | None = None  # fit the drawing to a page of this size (inches)
+    brief: bool = False  # titled nodes show only their title (slide overviews)
     link_prefix: str | None = None  # nodes link to prefix + key (the web page's node panel)
 
 
@@ -41,6 +42,8 @@ def node_label(node: NodeData, data: MapData, theme: Theme, layout: Layout) -> s
     rows = [lines_cell([caption], size=small, color=theme.muted)]
     if node.title:
         rows.append(lines_cell(wrap(node.title, layout.wrap), bold=True))
+        if layout.brief:
+            return table(rows)
     rows.append(lines_cell(wrap(node.text, layout.wrap)))
     if node.cites:
         citation = data.sources_by_key[node.cites].citation()
@@ -95,7 +98,7 @@ def to_dot(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT,
                pad="0.3")
     if layout.size:
         # Scaled to fit the slide, up or down; run.fill_page pads it to the slide's shape.
-        graph.attr(size=f"{layout.size[0]:g},{layout.size[1]:g}!", pad="0", margin="0")
+        graph.attr(size=f"{layout.size[0]:.4g},{layout.size[1]:.4g}!", pad="0", margin="0")
     graph.attr("node", fontname=theme.font, fontsize=str(layout.font_size),
                fontcolor=theme.text, margin="0.14,0.08")
     graph.attr("edge", fontname=theme.font, fontsize=str(layout.font_size - 2))

@@ -29,9 +29,12 @@ def check_size(view: View, node_limit: int | None) -> None:
         raise TooLarge(len(view.data.nodes), node_limit)
 
 
-def view_dot(view: View, options: ExportOptions, link_prefix: str | None = None) -> str:
-    return to_dot(view.data, THEMES[options.theme], layout_for(options, link_prefix),
-                  stubs=view.stubs, focus=view.focus)
+def view_dot(view: View, options: ExportOptions, link_prefix: str | None = None, *,
+             brief: bool = False) -> str:
+    layout = layout_for(options, link_prefix)
+    if brief:  # titles only, in narrow boxes: an overview that a projector can show
+        layout = replace(layout, brief=True, wrap=min(layout.wrap, 22))
+    return to_dot(view.data, THEMES[options.theme], layout, stubs=view.stubs, focus=view.focus)
 
 
 def slide_options(options: ExportOptions) -> ExportOptions:

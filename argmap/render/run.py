@@ -36,17 +36,21 @@ def run_dot(source: str, fmt: str, *, timeout: float = 30.0, dpi: int | None = N
     return _dot(args, source, timeout)
 
 
-def fill_page(source: str, page: tuple[float, float], *, timeout: float) -> str:
-    """Pad the drawing so that, scaled to fit the page, it fills the page exactly.
+PAGE_MARGIN = 0.2  # inches kept free around a drawing fitted to a page
 
-    Graphviz scales a drawing into `size` keeping its shape, which leaves the page short in
-    one direction; padding in the drawing's own units (measured in a first pass) fixes that.
+
+def fill_page(source: str, page: tuple[float, float], *, timeout: float) -> str:
+    """Pad the drawing so that, scaled to the page (`size`), it fills the page exactly.
+
+    Graphviz scales drawing plus padding into `size` keeping its shape, which leaves the page
+    short in one direction. Padding (in the drawing's own units, measured in a first pass) to
+    the page's shape, with a margin, fixes that.
     """
     plain = _dot(["-Tplain"], source, timeout).decode("utf-8", "replace")
-    _graph, scale, width, height = plain.split("\n", 1)[0].split()[:4]
-    scale, width, height = float(scale), float(width), float(height)
-    pad_x = max(page[0] / scale - width, 0) / 2
-    pad_y = max(page[1] / scale - height, 0) / 2
+    width, height = (float(v) for v in plain.split("\n", 1)[0].split()[2:4])
+    scale = min((page[0] - 2 * PAGE_MARGIN) / width, (page[1] - 2 * PAGE_MARGIN) / height)
+    pad_x = (page[0] / scale - width) / 2
+    pad_y = (page[1] / scale - height) / 2
     return source.rstrip().removesuffix("}") + f'\tgraph [pad="{pad_x:.4f},{pad_y:.4f}"]\n}}\n'
 
 
