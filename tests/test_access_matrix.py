@@ -32,6 +32,8 @@ ROUTES = [
     ("export-svg", "GET", "/maps/{slug}/export.svg", None, "read"),
     ("export-dot", "GET", "/maps/{slug}/export.dot", None, "read"),
     ("diagram", "GET", "/maps/{slug}/diagram.svg", None, "read"),
+    ("export-dialog", "GET", "/maps/{slug}/export?format=png&theme=print", None, "read"),
+    ("export-deck", "GET", "/maps/{slug}/export.deck?hide=evidence", None, "read"),
     ("history", "GET", "/maps/{slug}/history", None, "read"),
     ("node-history", "GET", "/maps/{slug}/history?node=thesis", None, "read"),
     ("fork", "POST", "/maps/{slug}/fork", {"title": "My copy"}, "fork"),
