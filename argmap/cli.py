@@ -16,6 +16,8 @@ from werkzeug.serving import run_simple
 
 from argmap import db
 from argmap.errors import ArgmapError, MapFileError, NotFound
+from argmap.importing import import_file
+from argmap.interchange import READERS, SUFFIXES, WRITERS, write
 from argmap.mapfile import load_map_file
 from argmap.maps import attach_text, import_map, load_map_data
 from argmap.models import Map
@@ -125,9 +127,9 @@ def export_options(command):
 
 @click.command("export")
 @click.argument("map_ref", metavar="MAP")
-@click.option("--format", "fmt", type=click.Choice(FORMATS),
-              help="Output format; deck is a PDF of 16:9 slides (default: from the -o file "
-                   "name, else svg).")
+@click.option("--format", "fmt", type=click.Choice((*FORMATS, *WRITERS)),
+              help="Output format: a drawing (deck is a PDF of 16:9 slides) or an interchange "
+                   "format (default: from the -o file name, else svg).")
 @click.option("-o", "--output", type=click.Path(allow_dash=True),
               help="Output file, or - for stdout (default: from the slug and the options).")
 @export_options
@@ -141,10 +143,15 @@ def export_command(map_ref: str, fmt: str | None, output: str | None, **chosen) 
     options = parse_options({k.replace("_", "-"): v for k, v in chosen.items()})
     data = resolve_map(map_ref)
     config = current_app.config
-    body = export(data, options, fmt, timeout=config["RENDER_TIMEOUT"],
-                  node_limit=config["RENDER_NODE_LIMIT"])
-    target = output or options.file_stem(data.slug) + (".deck.pdf" if fmt == "deck"
-                                                       else f".{fmt}")
+    if fmt in WRITERS:
+        text = db.session().exec(select(Map.source_text).where(Map.slug == data.slug)).first()
+        body = write(data, fmt, text).encode("utf-8")
+        target = output or f"{data.slug}.{SUFFIXES[fmt]}"
+    else:
+        body = export(data, options, fmt, timeout=config["RENDER_TIMEOUT"],
+                      node_limit=config["RENDER_NODE_LIMIT"])
+        target = output or options.file_stem(data.slug) + (".deck.pdf" if fmt == "deck"
+                                                           else f".{fmt}")
     if target == "-":
         sys.stdout.buffer.write(body)
         return
@@ -153,6 +160,31 @@ def export_command(map_ref: str, fmt: str | None, output: str | None, **chosen) 
     except OSError as exc:
         raise MapFileError(target, f"cannot write: {exc.strerror or exc}") from exc
     click.echo(f"wrote {target} ({len(body):,} bytes)", err=True)
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(sorted(READERS)),
+              help="The file's format (default: detected from its name and content).")
+@click.option("--slug", help="The new map's slug (default: from the file).")
+@with_appcontext
+@user_errors
+def import_command(file: str, fmt: str | None, slug: str | None) -> None:
+    """Import FILE (argmap JSON, Argdown, AIF/OVA or Kialo text) as a new public map."""
+    try:
+        raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except OSError as exc:
+        raise MapFileError(file, f"cannot read: {exc.strerror or exc}") from exc
+    session = db.session()
+    db.create_schema(db.engine())
+    with db.transaction(session):
+        new_map, found, warnings = import_file(session, raw=raw, name=file, fmt=fmt,
+                                               slug=slug)
+        # Maps imported on the command line have no owner, like the seeds: public, read-only.
+        new_map.visibility = "public"
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"{new_map.slug}: imported from {found} ({len(warnings)} warnings)")
 
 
 @click.command("attach-text")
@@ -174,7 +206,8 @@ def attach_text_command(slug: str, text_file: str) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (init_command, serve_command, export_command, attach_text_command):
+    for command in (init_command, serve_command, export_command, import_command,
+                    attach_text_command):
         app.cli.add_command(command)
 
 

@@ -179,7 +179,7 @@ def attach_text(session: Session, *, slug: str, text: str) -> int:
     return len(nodes)
 
 
-def _unique_slug(session: Session, title: str) -> str:
+def unique_slug(session: Session, title: str) -> str:
     base = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", title).encode(
         "ascii", "ignore").decode().lower()).strip("-")[:60].strip("-") or "map"
     taken = set(session.exec(select(Map.slug).where(Map.slug.startswith(base))).all())
@@ -193,7 +193,7 @@ def create_map(session: Session, *, title: str, description: str = "",
                source_text: str | None = None) -> Map:
     """A new, empty map; its slug comes from the title."""
     title = (title or "").strip()
-    values = validate(MapCreate, {"slug": _unique_slug(session, title), "title": title,
+    values = validate(MapCreate, {"slug": unique_slug(session, title), "title": title,
                                   "description": (description or "").strip()})
     new_map = Map(**values.model_dump(), source_text=_clean_text(source_text))
     session.add(new_map)
@@ -207,7 +207,7 @@ def fork_map(session: Session, *, slug: str, title: str) -> Map:
     data = load_map_data(session, slug=slug)
     title = (title or "").strip()
     validate(MapCreate, {"slug": "fork", "title": title})
-    copy = import_map(session, data=replace(data, slug=_unique_slug(session, title),
+    copy = import_map(session, data=replace(data, slug=unique_slug(session, title),
                                             title=title))
     copy.forked_from_id = original.id
     if original.source_text:

@@ -1,0 +1,38 @@
+"""Import a file in any interchange format as a new map, in the caller's one transaction."""
+
+import re
+from dataclasses import replace
+
+from sqlmodel import Session, select
+
+from argmap.errors import InvalidInput, MapFileError
+from argmap.interchange import read
+from argmap.maps import attach_text, import_map, unique_slug
+from argmap.models import SLUG_PATTERN, Map
+
+
+def import_file(session: Session, *, raw: bytes, name: str, fmt: str | None = None,
+                slug: str | None = None, rename: bool = False) -> tuple[Map, str, list[str]]:
+    """The new map, the format read, and the warnings about what was not imported.
+
+    With `rename`, a slug that is taken gets a number; otherwise it is an error.
+    """
+    fmt, imported = read(raw, name, fmt)
+    data = imported.data
+    wanted = slug or data.slug
+    if not re.match(SLUG_PATTERN, wanted):
+        raise InvalidInput(f"the slug {wanted!r} may contain only lowercase letters, digits "
+                           "and single hyphens", field="slug")
+    if rename:
+        wanted = unique_slug(session, wanted)
+    elif session.exec(select(Map.id).where(Map.slug == wanted)).first() is not None:
+        raise InvalidInput(f"a map with the slug '{wanted}' already exists; choose another "
+                           "with --slug", field="slug")
+    new_map = import_map(session, data=replace(data, slug=wanted))
+    if imported.source_text:
+        try:
+            attach_text(session, slug=wanted, text=imported.source_text)
+        except InvalidInput as exc:
+            raise MapFileError(name, f"the source text does not fit the passages: {exc}") \
+                from exc
+    return new_map, fmt, imported.warnings

@@ -1,0 +1,190 @@
+"""AIF, as AIFdb and OVA3 exchange it (JSON).
+
+Every statement is an I-node. A support is I -> RA -> I, an attack I -> CA -> I, and an
+undercut I -> CA -> RA (the RA of the support it attacks). Each I-node also carries
+`"argmap": {"kind", "key"}`, which other tools ignore and argmap reads back, so kinds
+survive a round trip. The OVA3 wrapper adds node positions from the Graphviz layout.
+"""
+
+import json
+import subprocess
+
+from argmap.errors import MapFileError
+from argmap.interchange.base import MAX_DEPTH, Imported, check_map
+from argmap.mapdata import MapData, NodeData, RelationData
+from argmap.render import to_dot
+from argmap.render.run import dot_binary
+
+MODELLED = {"I", "RA", "CA"}
+DIALOGUE = {"L", "YA", "TA", "MA", "PA"}  # locutions, illocutions, transitions, rephrases...
+
+
+def _timestamp(data: MapData) -> str:
+    day = data.document.date.isoformat() if data.document.date else "1970-01-01"
+    return f"{day} 00:00:00"  # fixed, so exports are reproducible
+
+
+def aif_graph(data: MapData) -> dict:
+    stamp = _timestamp(data)
+    ids = {n.key: i for i, n in enumerate(data.nodes, start=1)}
+    nodes = [{"nodeID": ids[n.key], "text": n.text, "type": "I", "timestamp": stamp,
+              "argmap": {"kind": n.kind, "key": n.key}} for n in data.nodes]
+    edges, scheme_of = [], {}
+    next_id = len(nodes) + 1
+
+    def edge(source: int, target: int):
+        edges.append({"edgeID": len(edges) + 1, "fromID": source, "toID": target,
+                      "formEdgeID": None})
+
+    for rel in sorted(data.relations, key=lambda r: r.is_undercut):
+        kind = "RA" if rel.kind == "support" else "CA"
+        text = {"support": "Default Inference", "attack": "Default Conflict",
+                "undercut": "Default Conflict"}[rel.kind]
+        nodes.append({"nodeID": next_id, "text": text, "type": kind, "timestamp": stamp})
+        edge(ids[rel.source], next_id)
+        edge(next_id, scheme_of[rel.target] if rel.is_undercut else ids[rel.target])
+        scheme_of[rel.ref] = next_id
+        next_id += 1
+    return {"nodes": nodes, "edges": edges, "locutions": [], "participants": [],
+            "schemefulfillments": []}
+
+
+def write_aif(data: MapData) -> str:
+    return json.dumps(aif_graph(data), ensure_ascii=False, indent=2) + "\n"
+
+
+def _positions(data: MapData) -> dict[str, tuple[float, float]]:
+    """Node centres in points, from the same Graphviz layout as the diagram."""
+    done = subprocess.run([dot_binary(), "-Tplain"], input=to_dot(data).encode(),
+                          capture_output=True, timeout=60, check=True)
+    places = {}
+    for line in done.stdout.decode().splitlines():
+        parts = line.split()
+        if parts and parts[0] == "node" and parts[1].strip('"').startswith("n-"):
+            places[parts[1].strip('"')[2:]] = (float(parts[2]) * 72, float(parts[3]) * 72)
+    return places
+
+
+def write_ova(data: MapData, source_text: str | None = None) -> str:
+    graph = aif_graph(data)
+    places = _positions(data)
+    height = max((y for _x, y in places.values()), default=0)
+    by_id = {n["nodeID"]: n for n in graph["nodes"]}
+    where = {}
+    for node in graph["nodes"]:
+        if node["type"] == "I":
+            x, y = places[node["argmap"]["key"]]
+            where[node["nodeID"]] = (round(x), round(height - y))  # OVA's y grows downwards
+    for node in graph["nodes"]:  # schemes sit between what they link
+        if node["type"] != "I":
+            ends = [e["fromID"] for e in graph["edges"] if e["toID"] == node["nodeID"]] + \
+                   [e["toID"] for e in graph["edges"] if e["fromID"] == node["nodeID"]]
+            points = [where[i] for i in ends if i in where] or [(0, 0)]
+            where[node["nodeID"]] = (round(sum(p[0] for p in points) / len(points)),
+                                     round(sum(p[1] for p in points) / len(points)))
+    ova = {"firstname": "argmap", "surname": "", "url": data.document.url or "",
+           "nodes": [{"nodeID": i, "visible": True, "x": x, "y": y,
+                      "timestamp": by_id[i]["timestamp"]} for i, (x, y) in where.items()],
+           "edges": [{"fromID": e["fromID"], "toID": e["toID"], "visible": True}
+                     for e in graph["edges"]]}
+    return json.dumps({"AIF": graph, "text": source_text or "", "OVA": ova},
+                      ensure_ascii=False, indent=2) + "\n"
+
+
+def read_aif(text: str, name: str) -> Imported:
+    try:
+        raw = json.loads(text)
+    except RecursionError:
+        raise MapFileError(name, f"nested more than {MAX_DEPTH} levels deep") from None
+    except json.JSONDecodeError as exc:
+        raise MapFileError(name, f"not valid JSON: {exc.msg} (column {exc.colno})",
+                           line=exc.lineno) from None
+    base, source_text = "$", None
+    if isinstance(raw, dict) and "AIF" in raw:  # the OVA3 wrapper
+        raw, base = raw["AIF"], "$.AIF"
+        source_text = None
+    if not isinstance(raw, dict) or not isinstance(raw.get("nodes"), list) \
+            or not isinstance(raw.get("edges"), list):
+        raise MapFileError(name, f"{base}: expected AIF with 'nodes' and 'edges' lists")
+    warnings: list[str] = []
+    nodes, paths = {}, {}
+    for i, node in enumerate(raw["nodes"]):
+        path = f"{base}.nodes[{i}]"
+        if not isinstance(node, dict) or "nodeID" not in node or "type" not in node:
+            raise MapFileError(name, f"{path}: a node needs 'nodeID' and 'type'")
+        node_id = str(node["nodeID"])
+        if node_id in nodes:
+            raise MapFileError(name, f"{path}.nodeID: the id {node_id!r} is used twice "
+                                     f"(first at {paths[node_id]})")
+        nodes[node_id], paths[node_id] = node, path
+    skipped = sorted({n["type"] for n in nodes.values() if n["type"] not in MODELLED})
+    if skipped:
+        count = sum(1 for n in nodes.values() if n["type"] not in MODELLED)
+        warnings.append(f"{name}: {count} nodes of type {', '.join(map(str, skipped))} were "
+                        "skipped (argmap keeps statements, inferences and conflicts only)")
+    into: dict[str, list[str]] = {i: [] for i in nodes}
+    out_of: dict[str, list[str]] = {i: [] for i in nodes}
+    for i, e in enumerate(raw["edges"]):
+        path = f"{base}.edges[{i}]"
+        if not isinstance(e, dict):
+            raise MapFileError(name, f"{path}: expected an object")
+        source, target = str(e.get("fromID")), str(e.get("toID"))
+        for end, label in ((source, "fromID"), (target, "toID")):
+            if end not in nodes:
+                raise MapFileError(name, f"{path}.{label}: no node with the id {end!r}")
+        out_of[source].append(target)
+        into[target].append(source)
+    statements = [i for i, n in nodes.items() if n["type"] == "I"]
+    keys = {}
+    for node_id in statements:
+        extra = nodes[node_id].get("argmap") or {}
+        key = str(extra.get("key") or f"i{node_id}")
+        keys[node_id] = key if key not in keys.values() else f"i{node_id}"
+    data_nodes = []
+    for node_id in statements:
+        node = nodes[node_id]
+        kind = (node.get("argmap") or {}).get("kind")
+        if kind not in ("thesis", "claim", "evidence", "rebuttal"):
+            attacks = any(nodes[t]["type"] == "CA" for t in out_of[node_id])
+            concludes = not out_of[node_id] and into[node_id]
+            kind = "rebuttal" if attacks else "thesis" if concludes else "claim"
+        text = node.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise MapFileError(name, f"{paths[node_id]}.text: a statement needs a text")
+        data_nodes.append(NodeData(key=keys[node_id], kind=kind, text=text.strip()))
+    relations, refs = [], {}
+    for scheme_id, node in nodes.items():
+        if node["type"] != "RA":
+            continue
+        premises = [keys[s] for s in into[scheme_id] if s in keys]
+        conclusions = [keys[t] for t in out_of[scheme_id] if t in keys]
+        if len(conclusions) != 1 or not premises:
+            warnings.append(f"{name}: {paths[scheme_id]}: an inference needs premises and one "
+                            "conclusion; skipped")
+            continue
+        refs[scheme_id] = []
+        for premise in premises:  # linked premises each support the conclusion
+            rel = RelationData(kind="support", source=premise, target=conclusions[0])
+            relations.append(rel)
+            refs[scheme_id].append(rel.ref)
+    for scheme_id, node in nodes.items():
+        if node["type"] != "CA":
+            continue
+        attackers = [keys[s] for s in into[scheme_id] if s in keys]
+        for target in out_of[scheme_id]:
+            for attacker in attackers:
+                if target in keys:
+                    relations.append(RelationData(kind="attack", source=attacker,
+                                                  target=keys[target]))
+                elif target in refs:
+                    relations.extend(RelationData(kind="undercut", source=attacker,
+                                                  target=ref) for ref in refs[target])
+                else:
+                    warnings.append(f"{name}: {paths[scheme_id]}: a conflict aimed at a "
+                                    f"{nodes[target]['type']} node; skipped")
+    relations.sort(key=lambda r: r.is_undercut)
+    data = MapData(slug="aif-map", title="Imported AIF map", nodes=tuple(data_nodes),
+                   relations=tuple(relations))
+    key_paths = {keys[i]: paths[i] for i in statements}
+    check_map(data, name, lambda key: key_paths.get(key))
+    return Imported(data, source_text=source_text, warnings=warnings)
