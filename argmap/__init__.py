@@ -21,7 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         RENDER_CACHE_MAX_BYTES=200 * 1024 * 1024,
         RENDER_TIMEOUT=30.0,
         RENDER_NODE_LIMIT=600,  # larger views get a message suggesting a focused view
-        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024 + 64 * 1024,  # an import file plus form overhead
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

@@ -34,6 +34,8 @@ ROUTES = [
     ("diagram", "GET", "/maps/{slug}/diagram.svg", None, "read"),
     ("export-dialog", "GET", "/maps/{slug}/export?format=png&theme=print", None, "read"),
     ("export-deck", "GET", "/maps/{slug}/export.deck?hide=evidence", None, "read"),
+    ("export-json", "GET", "/maps/{slug}/export.json", None, "read"),
+    ("export-aif", "GET", "/maps/{slug}/export.aif.json", None, "read"),
     ("history", "GET", "/maps/{slug}/history", None, "read"),
     ("node-history", "GET", "/maps/{slug}/history?node=thesis", None, "read"),
     ("fork", "POST", "/maps/{slug}/fork", {"title": "My copy"}, "fork"),

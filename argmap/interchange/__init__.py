@@ -35,6 +35,8 @@ def detect(text: str, name: str = "") -> str:
         try:
             raw = json.loads(stripped)
         except (json.JSONDecodeError, RecursionError):
+            if stripped.startswith("[") and "]:" in stripped.split("\n", 1)[0]:
+                return "argdown"  # an Argdown statement, [Title]: text
             return "json"  # let the JSON reader report where it breaks
         if isinstance(raw, dict) and raw.get("format") == "argmap":
             return "json"

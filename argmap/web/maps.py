@@ -16,8 +16,10 @@ from sqlmodel import select
 from argmap import db
 from argmap.access import Role, make_owner
 from argmap.diagrams import map_diagram
-from argmap.errors import InvalidInput, NotFound
+from argmap.errors import InvalidInput, MapFileError, NotFound
 from argmap.history import recording
+from argmap.importing import import_file
+from argmap.interchange import MAX_IMPORT_BYTES, MEDIA, SUFFIXES, write
 from argmap.maps import attach_text, create_map, fork_map, list_maps, load_map_data
 from argmap.models import Map
 from argmap.outline import short
@@ -65,6 +67,32 @@ def create():
             make_owner(session, found=new_map, user=user)
     except InvalidInput as exc:
         return _index({"create": FormState(values, field_error(exc, values, "title"))}, 422)
+    return redirect(map_url(new_map.slug, view="outline"), 303)
+
+
+@bp.post("/maps/import")
+def import_upload():
+    """Import an uploaded file as a new private map owned by the uploader."""
+    user = account_or_login()
+    upload = request.files.get("file")
+    fmt = request.form.get("format") or None
+    values = {"format": fmt or ""}
+    session = db.session()
+    try:
+        if upload is None or not upload.filename:
+            raise InvalidInput("choose a file to import", field="file")
+        raw = upload.read(MAX_IMPORT_BYTES + 1)
+        with db.transaction(session):
+            new_map, found, warnings = import_file(session, raw=raw, name=upload.filename,
+                                                   fmt=fmt, rename=True)
+            make_owner(session, found=new_map, user=user)
+    except (InvalidInput, MapFileError) as exc:
+        field = getattr(exc, "field", None) or "file"
+        return _index({"import": FormState(values, {field if field in ("file", "format")
+                                                     else "file": str(exc)})}, 422)
+    if warnings:
+        return render_template("maps/imported.html", found=new_map, fmt=found,
+                               warnings=warnings)
     return redirect(map_url(new_map.slug, view="outline"), 303)
 
 
@@ -147,10 +175,21 @@ def _options() -> ExportOptions:
     return parse_options(values, ignore=("format",))
 
 
-@bp.get("/maps/<slug>/export.<fmt>")
+INTERCHANGE = {suffix: fmt for fmt, suffix in SUFFIXES.items()}  # "aif.json" -> "aif"
+
+
+@bp.get("/maps/<slug>/export.<path:fmt>")
 def export(slug: str, fmt: str):
     session = db.session()
-    load_map(session, slug)
+    found = load_map(session, slug)
+    if fmt in INTERCHANGE:  # a file for other tools, not a drawing
+        kind = INTERCHANGE[fmt]
+        body = write(load_map_data(session, slug=slug), kind, found.source_text)
+        response = Response(body, mimetype=MEDIA[kind].split(";")[0])
+        response.headers["Content-Disposition"] = f'attachment; filename="{slug}.{fmt}"'
+        return response
+    if fmt not in FORMATS:
+        raise NotFound(f"unknown format '{fmt}'")
     options = _options()
     body = map_diagram(session, slug=slug, fmt=fmt, options=options)
     response = Response(body, mimetype=MEDIA_TYPES[fmt])
@@ -165,6 +204,8 @@ def export_dialog(slug: str):
     session = db.session()
     load_map(session, slug)
     fmt = request.args.get("format", "svg")
+    if fmt in SUFFIXES:  # interchange formats take no drawing options
+        return redirect(url_for("maps.export", slug=slug, fmt=SUFFIXES[fmt]), 303)
     try:
         if fmt not in FORMATS:
             raise InvalidInput(f"unknown format {fmt!r}", field="format")

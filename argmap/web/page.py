@@ -123,7 +123,9 @@ def export_choices() -> dict:
     """What the Export dialog offers, from the one definition of the options."""
     from argmap.render.options import AROUND, DIRECTIONS, FITS, KINDS, THEME_NAMES
     return {"formats": [("svg", "SVG"), ("png", "PNG"), ("pdf", "PDF"), ("dot", "DOT"),
-                        ("deck", "Slide deck (PDF, 16:9)")],
+                        ("deck", "Slide deck (PDF, 16:9)"), ("json", "argmap JSON (everything)"),
+                        ("argdown", "Argdown"), ("aif", "AIF (AIFdb JSON)"),
+                        ("aif-ova", "AIF for OVA3 (laid out)")],
             "themes": THEME_NAMES, "directions": tuple(DIRECTIONS), "fits": tuple(FITS),
             "around": AROUND, "kinds": KINDS}
 
