@@ -42,6 +42,7 @@ class NodeData:
     cites: str | None = None  # a SourceData key
     passage_paragraph: int | None = None
     passage_quote: str | None = None
+    tags: tuple[str, ...] = ()  # free labels, e.g. an Argdown heading or #(tag)
 
 
 @dataclass(frozen=True)

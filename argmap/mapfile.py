@@ -15,7 +15,7 @@ TOP_FIELDS = {"format", "slug", "title", "description", "author", "document", "s
 DOCUMENT_FIELDS = {"title", "author", "outlet", "date", "url"}
 SOURCE_FIELDS = {"document", "locator", "quote", "url"}
 NODE_FIELDS = {"key", "kind", "title", "text", "author", "origin", "cites", "passage",
-               "supports", "attacks", "undercuts"}
+               "supports", "attacks", "undercuts", "tags"}
 PASSAGE_FIELDS = {"paragraph", "quote"}
 
 
@@ -189,7 +189,8 @@ class _Parser:
             nodes[node.key] = NodeData(
                 key=node.key, kind=node.kind.value, text=node.text, title=node.title,
                 author=node.author, origin=node.origin.value, cites=cites,
-                passage_paragraph=node.passage_paragraph, passage_quote=node.passage_quote)
+                passage_paragraph=node.passage_paragraph, passage_quote=node.passage_quote,
+                tags=self.tags(entry, where))
             lines[node.key] = entry.line
             for field, rel_kind in (("supports", "support"), ("attacks", "attack"),
                                     ("undercuts", "undercut")):
@@ -237,6 +238,12 @@ class _Parser:
         return f"{frm} -> {to}"
 
     # --- helpers ---------------------------------------------------------------------------
+
+    def tags(self, entry: _Mapping, where: str) -> tuple[str, ...]:
+        tags = entry.get("tags") or []
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            self.fail(f"{where}: 'tags' must be a list of words", entry.key_lines.get("tags"))
+        return tuple(tags)
 
     def check_fields(self, mapping: _Mapping, allowed: set[str], where: str) -> None:
         for key in mapping:

@@ -28,6 +28,15 @@ from argmap.models import (
 from argmap.passages import resolve_passage
 
 
+def join_tags(tags) -> str | None:
+    """Tags as stored: comma-separated, without commas inside a tag."""
+    return ",".join(t.replace(",", " ").strip() for t in tags if t.strip()) or None
+
+
+def split_tags(stored: str | None) -> tuple[str, ...]:
+    return tuple(t for t in (stored or "").split(",") if t)
+
+
 def get_map(session: Session, *, slug: str) -> Map:
     found = session.exec(select(Map).where(Map.slug == slug)).first()
     if found is None:
@@ -100,7 +109,8 @@ def import_map(session: Session, *, data: MapData) -> Map:
     nodes = [Node(map_id=new_map.id, key=node.key, kind=node.kind, text=node.text,
                   title=node.title, author=node.author, origin=node.origin,
                   source_id=source_ids.get(node.cites), passage_paragraph=node.passage_paragraph,
-                  passage_quote=node.passage_quote) for node in data.nodes]
+                  passage_quote=node.passage_quote, tags=join_tags(node.tags))
+             for node in data.nodes]
     session.add_all(nodes)
     session.flush()
     node_ids = {row.key: row.id for row in nodes}
@@ -148,7 +158,8 @@ def load_map_data(session: Session, *, slug: str) -> MapData:
                              author=n.author, origin=n.origin,
                              cites=source_keys.get(n.source_id),
                              passage_paragraph=n.passage_paragraph,
-                             passage_quote=n.passage_quote) for n in nodes),
+                             passage_quote=n.passage_quote, tags=split_tags(n.tags))
+                    for n in nodes),
         relations=tuple(rel_data),
     )
 

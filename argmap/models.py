@@ -117,6 +117,7 @@ class NodeBase(SQLModel):
     # its paragraph (Nth non-blank line). Offsets are filled in once the text is attached.
     passage_paragraph: int | None = Field(default=None, ge=1)
     passage_quote: str | None = Field(default=None, max_length=QUOTE_MAX)
+    tags: str | None = Field(default=None, max_length=500)  # comma-separated labels
 
 
 class Node(NodeBase, table=True):

@@ -28,7 +28,8 @@ def aif_graph(data: MapData) -> dict:
     stamp = _timestamp(data)
     ids = {n.key: i for i, n in enumerate(data.nodes, start=1)}
     nodes = [{"nodeID": ids[n.key], "text": n.text, "type": "I", "timestamp": stamp,
-              "argmap": {"kind": n.kind, "key": n.key}} for n in data.nodes]
+              "argmap": {"kind": n.kind, "key": n.key, "tags": list(n.tags)}}
+             for n in data.nodes]
     edges, scheme_of = [], {}
     next_id = len(nodes) + 1
 
@@ -151,7 +152,9 @@ def read_aif(text: str, name: str) -> Imported:
         text = node.get("text")
         if not isinstance(text, str) or not text.strip():
             raise MapFileError(name, f"{paths[node_id]}.text: a statement needs a text")
-        data_nodes.append(NodeData(key=keys[node_id], kind=kind, text=text.strip()))
+        tags = (node.get("argmap") or {}).get("tags") or []
+        data_nodes.append(NodeData(key=keys[node_id], kind=kind, text=text.strip(),
+                                   tags=tuple(t for t in tags if isinstance(t, str))))
     relations, refs = [], {}
     for scheme_id, node in nodes.items():
         if node["type"] != "RA":

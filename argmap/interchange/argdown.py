@@ -62,6 +62,8 @@ def write_argdown(data: MapData) -> str:
             return ref
         written.add(key)
         tags = f" #{node.kind}" + (" #(editor addition)" if node.origin == "editor" else "")
+        tags += "".join(f" #{t}" if re.fullmatch(r"[\w-]+", t) else f" #({_clean(t)})"
+                        for t in node.tags)
         return f"{ref}: {' '.join(node.text.split())}{tags}"
 
     def tree(key: str, depth: int, trail: tuple[str, ...]):
@@ -103,6 +105,7 @@ class _Reader:
         self.undercuts: list[tuple[str, str, str | None, int]] = []  # cutter, arg, concl
         self.warnings: list[str] = []
         self.title: str | None = None
+        self.heading: str | None = None  # the heading the current lines stand under
         self.anonymous = 0
 
     def warn(self, line: int, message: str):
@@ -137,6 +140,8 @@ class _Reader:
                 self.warn(line, f"[{title}] has a second text; the first one is kept")
             else:
                 node["text"] = text
+        if self.heading and self.heading not in node["tags"]:
+            node["tags"].append(self.heading)
         for tag in tags:
             if tag in KIND_TAGS:
                 node["kind"] = tag
@@ -182,9 +187,7 @@ class _Reader:
             if indent // 2 > MAX_DEPTH:
                 self.fail(line_no, f"nested more than {MAX_DEPTH} levels deep")
             if body.startswith("#") and not body.startswith("#("):
-                heading = body.lstrip("#").strip()
-                self.warn(line_no, f"heading {heading!r}: argmap has no groups, so the "
-                                   "statements under it are imported without it")
+                self.heading = body.lstrip("#").strip()  # kept as a tag on what follows
                 stack.clear()
                 continue
             if re.fullmatch(r"-{2,}.*-{2,}|-{4,}", body):
@@ -263,14 +266,11 @@ class _Reader:
                     kind = "rebuttal"
                 else:
                     kind = "claim"
-            for tag in node["tags"]:
-                if tag != "editor addition":
-                    self.warn(node["line"], f"tag #{tag} is not kept (argmap keeps the kind "
-                                            "tags #thesis #claim #evidence #rebuttal)")
             nodes.append(NodeData(key=keys[title], kind=kind, text=node["text"] or title,
                                   title=title[:120] if title != node["text"] else None,
                                   origin="editor" if "editor addition" in node["tags"]
-                                  else "document"))
+                                  else "document",
+                                  tags=tuple(t for t in node["tags"] if t != "editor addition")))
         relations, seen = [], set()
         for kind, source, target, _line in self.relations:
             pair = (keys[source], keys[target])

@@ -60,7 +60,8 @@ def check_map(data: MapData, name: str, where: Callable[[str], str | int | None]
                                   "title": node.title, "author": node.author,
                                   "origin": node.origin,
                                   "passage_paragraph": node.passage_paragraph,
-                                  "passage_quote": node.passage_quote})
+                                  "passage_quote": node.passage_quote,
+                                  "tags": ",".join(node.tags) or None})
         except InvalidInput as exc:
             fail(f"{node.key!r}: {exc}", node.key)
     sources = set()

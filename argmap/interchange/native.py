@@ -24,7 +24,8 @@ def write_json(data: MapData, source_text: str | None = None) -> str:
         "nodes": [{"id": n.key, "kind": n.kind, "title": n.title, "text": n.text,
                    "author": n.author, "origin": n.origin, "cites": n.cites,
                    "passage": ({"paragraph": n.passage_paragraph, "quote": n.passage_quote}
-                               if n.passage_quote else None)} for n in data.nodes],
+                               if n.passage_quote else None),
+                   "tags": list(n.tags)} for n in data.nodes],
         "relations": [{"kind": r.kind, "from": r.source,
                        ("inference" if r.is_undercut else "to"): r.target}
                       for r in data.relations],
@@ -102,8 +103,11 @@ def read_json(text: str, name: str) -> Imported:
     nodes = []
     for i, n in enumerate(r.list(raw["nodes"], "$.nodes")):
         path = f"$.nodes[{i}]"
-        r.obj(n, path, {"id", "kind", "title", "text", "author", "origin", "cites", "passage"},
-              {"id", "kind", "text"})
+        r.obj(n, path, {"id", "kind", "title", "text", "author", "origin", "cites", "passage",
+                        "tags"}, {"id", "kind", "text"})
+        tags = r.list(n.get("tags"), f"{path}.tags")
+        if not all(isinstance(t, str) for t in tags):
+            r.fail(f"{path}.tags", "expected a list of texts")
         key = r.text(n["id"], f"{path}.id", False)
         if key in r.paths and r.paths[key].startswith("$.nodes"):
             r.fail(f"{path}.id", f"the id {key!r} is used twice (first at {r.paths[key]})")
@@ -120,7 +124,8 @@ def read_json(text: str, name: str) -> Imported:
                               cites=r.text(n.get("cites"), f"{path}.cites"),
                               passage_paragraph=paragraph,
                               passage_quote=r.text(passage.get("quote"),
-                                                   f"{path}.passage.quote")))
+                                                   f"{path}.passage.quote"),
+                              tags=tuple(tags)))
     relations = []
     for i, rel in enumerate(r.list(raw.get("relations"), "$.relations")):
         path = f"$.relations[{i}]"
