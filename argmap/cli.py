@@ -4,6 +4,7 @@ Every failure ends as one line on stderr ("Error: what, where") and a non-zero e
 """
 
 import functools
+import json
 import sys
 from pathlib import Path
 
@@ -16,11 +17,13 @@ from werkzeug.serving import run_simple
 
 from argmap import db
 from argmap.errors import ArgmapError, MapFileError, NotFound
+from argmap.evaluate import MARKS, READINGS, evaluate
 from argmap.importing import import_file
 from argmap.interchange import READERS, SUFFIXES, WRITERS, write
 from argmap.mapfile import load_map_file
 from argmap.maps import attach_text, import_map, load_map_data
 from argmap.models import Map
+from argmap.ratings import base_scores
 from argmap.render import export
 from argmap.render.options import FORMATS, NAMES, OPTION_HELP, parse_options
 
@@ -187,6 +190,46 @@ def import_command(file: str, fmt: str | None, slug: str | None) -> None:
     click.echo(f"{new_map.slug}: imported from {found} ({len(warnings)} warnings)")
 
 
+@click.command("evaluate")
+@click.argument("map_ref", metavar="MAP")
+@click.option("--semantics", type=click.Choice(["grounded", "dfquad"]), default="grounded",
+              show_default=True, help="Labels (grounded) or strengths (DF-QuAD).")
+@click.option("--reading", type=click.Choice(READINGS), default="plain", show_default=True,
+              help="How support is read: plain, or as necessary support.")
+@click.option("--withdraw", multiple=True, metavar="KEY",
+              help="Suppose this node withdrawn (what-if); repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@with_appcontext
+@user_errors
+def evaluate_command(map_ref: str, semantics: str, reading: str, withdraw: tuple[str, ...],
+                     fmt: str) -> None:
+    """Print which nodes of MAP stand (IN), are defeated (OUT) or undecided, or how strong
+    each is, with the reason."""
+    data = resolve_map(map_ref)
+    unknown = [k for k in withdraw if k not in data.nodes_by_key]
+    if unknown:
+        raise NotFound(f"no node {unknown[0]!r} in the map")
+    base = base_scores(db.session(), slug=data.slug) if not Path(map_ref).suffix else {}
+    result = evaluate(data, reading=reading, base=base, withdrawn=withdraw)
+    if fmt == "json":
+        click.echo(json.dumps({
+            "map": data.slug, "semantics": semantics, "reading": reading,
+            "withdrawn": list(withdraw), "converged": result.converged,
+            "nodes": [{"key": r.key, "label": r.label, "strength": round(r.strength, 6),
+                       "why": r.why, "movers": r.movers} for r in result.nodes.values()],
+            "inferences": result.inferences}, ensure_ascii=False, indent=2))
+        return
+    for r in result.nodes.values():
+        value = f"{r.label:<5} {MARKS[r.label]}" if semantics == "grounded" \
+            else f"{r.strength:6.1%}"
+        click.echo(f"{value}  {r.key}: {r.why}"
+                   + (f" Strongest: {r.movers}." if semantics == "dfquad" and r.movers
+                      else ""))
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+
+
 @click.command("attach-text")
 @click.argument("slug")
 @click.argument("text_file", type=click.Path(dir_okay=False))
@@ -207,7 +250,7 @@ def attach_text_command(slug: str, text_file: str) -> None:
 
 def register(app: Flask) -> None:
     for command in (init_command, serve_command, export_command, import_command,
-                    attach_text_command):
+                    evaluate_command, attach_text_command):
         app.cli.add_command(command)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
 # Importing the modules registers their tables on SQLModel.metadata.
-from argmap import access, accounts, history, models  # noqa: F401
+from argmap import access, accounts, history, models, ratings  # noqa: F401
 
 
 def make_engine(url: str) -> Engine:

@@ -1,0 +1,46 @@
+"""Members' ratings of nodes ("how strong is this, taken alone", 0 to 4): one per member and
+node; a node's base score for DF-QuAD is the mean rating mapped to [0, 1], else 0.5."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, UniqueConstraint, func
+from sqlmodel import Field, Session, SQLModel, select
+
+from argmap.errors import InvalidInput
+from argmap.models import Map, Node, utcnow
+
+
+class Rating(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("node_id", "user_id"),
+                      CheckConstraint("value BETWEEN 0 AND 4", name="rating_value"))
+    id: int | None = Field(default=None, primary_key=True)
+    map_id: int = Field(foreign_key="map.id", ondelete="CASCADE", index=True)
+    node_id: int = Field(foreign_key="node.id", ondelete="CASCADE", index=True)
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    value: int
+    at: datetime = Field(default_factory=utcnow)
+
+
+def rate(session: Session, *, node: Node, user_id: int, value: str) -> None:
+    if not value.strip().isdigit() or not 0 <= int(value) <= 4:
+        raise InvalidInput("rate from 0 (very weak) to 4 (very strong)", field="rating")
+    row = session.exec(select(Rating).where(Rating.node_id == node.id,
+                                            Rating.user_id == user_id)).first()
+    if row is None:
+        row = Rating(map_id=node.map_id, node_id=node.id, user_id=user_id, value=int(value))
+    row.value, row.at = int(value), utcnow()
+    session.add(row)
+    session.flush()
+
+
+def base_scores(session: Session, *, slug: str) -> dict[str, float]:
+    """Mean rating / 4 per rated node key, in one query."""
+    rows = session.exec(select(Node.key, func.avg(Rating.value)).join(Rating)
+                        .join(Map, Map.id == Node.map_id).where(Map.slug == slug)
+                        .group_by(Node.key)).all()
+    return {key: float(mean) / 4 for key, mean in rows}
+
+
+def my_rating(session: Session, *, node_id: int, user_id: int) -> int | None:
+    return session.exec(select(Rating.value).where(Rating.node_id == node_id,
+                                                   Rating.user_id == user_id)).first()
