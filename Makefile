@@ -11,7 +11,7 @@ PORT ?= 5000
 APT_PACKAGES := graphviz fonts-dejavu-core fonts-nanum nodejs npm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup system-deps browser-deps lint clean
+.PHONY: run test bench setup system-deps browser-deps lint clean
 
 run: setup
 	$(BIN)/argmap init
@@ -19,8 +19,12 @@ run: setup
 	$(BIN)/argmap serve --host $(HOST) --port $(PORT)
 
 test: setup browser-deps
-	$(BIN)/ruff check argmap tests
+	$(BIN)/ruff check argmap tests bench
 	$(BIN)/pytest
+
+# Figures, not pass/fail: see bench/.
+bench: setup
+	$(BIN)/python bench/evaluate.py
 
 lint: setup
 	$(BIN)/ruff check argmap tests

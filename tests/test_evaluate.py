@@ -146,7 +146,7 @@ def test_propagation_equals_the_definition(case):
     items = [f"x{i}" for i in range(n)]
     fw = Framework(items)
     for a, b in pairs:
-        fw.attackers[f"x{b}"].append(f"x{a}")
+        fw.add(f"x{a}", f"x{b}")
     assert label(fw) == brute_grounded(items, fw.attackers)
 
 

@@ -40,12 +40,12 @@ def _name(data: MapData, item: str) -> str:
     return short(data.nodes_by_key[item], 60)
 
 
-def _cycle(fw: Framework, labels: dict[str, str], start: str) -> list[str]:
+def _cycle(attackers: dict, labels: dict[str, str], start: str) -> list[str]:
     """A cycle of undecided attacks that `start` sits in or hangs from."""
     path, seen = [start], {start: 0}
     current = start
     while True:
-        nxt = next((a for a in fw.attackers.get(current, ()) if labels[a] == UNDEC), None)
+        nxt = next((a for a in attackers.get(current, ()) if labels[a] == UNDEC), None)
         if nxt is None:
             return []
         if nxt in seen:
@@ -55,8 +55,10 @@ def _cycle(fw: Framework, labels: dict[str, str], start: str) -> list[str]:
         current = nxt
 
 
-def explain(data: MapData, fw: Framework, labels: dict[str, str], item: str) -> str:
-    attackers = list(dict.fromkeys(fw.attackers.get(item, ())))
+def explain(data: MapData, fw: Framework, labels: dict[str, str], item: str,
+            by_item: dict | None = None) -> str:
+    by_item = by_item if by_item is not None else fw.attackers
+    attackers = list(dict.fromkeys(by_item.get(item, ())))
     state = labels[item]
     if state == IN:
         if not attackers:
@@ -65,7 +67,7 @@ def explain(data: MapData, fw: Framework, labels: dict[str, str], item: str) -> 
         return "Stands: every attack on it fails (" + "; ".join(beaten) + ")."
     if state == OUT:
         winner = next(a for a in attackers if labels[a] == IN)
-        reason = ("nothing attacks it" if not fw.attackers.get(winner)
+        reason = ("nothing attacks it" if not by_item.get(winner)
                   else "every attack on it fails")
         derived = (winner, item) in fw.derived
         how = " (under necessary support: it attacks something this needs)" if derived else ""
@@ -73,7 +75,7 @@ def explain(data: MapData, fw: Framework, labels: dict[str, str], item: str) -> 
             return (f"Does not count: undercut by \u201c{_name(data, winner)}\u201d{how}, which "
                     f"stands because {reason}.")
         return f"Defeated by \u201c{_name(data, winner)}\u201d{how}, which stands because {reason}."
-    cycle = _cycle(fw, labels, item)
+    cycle = _cycle(by_item, labels, item)
     if cycle:
         loop = " \u2192 ".join(f"\u201c{_name(data, c)}\u201d" for c in reversed(cycle))
         where = "sits in" if item in cycle[:-1] else "depends on"
@@ -93,11 +95,12 @@ def evaluate(data: MapData, *, reading: str = "plain", base: dict[str, float] | 
     for rel in data.relations:
         if rel.kind in ("support", "attack"):
             incoming.setdefault(rel.target, []).append(rel)
+    by_item = fw.attackers
     results = {}
     for node in data.nodes:
         movers = _movers(data, strong.values, incoming.get(node.key, []))
         results[node.key] = NodeResult(node.key, labels[node.key], strong.values[node.key],
-                                       explain(data, fw, labels, node.key), movers)
+                                       explain(data, fw, labels, node.key, by_item), movers)
     inferences = {r.ref: labels[r.ref] for r in data.relations if r.kind == "support"}
     notes = [] if strong.converged else [
         f"The strengths did not settle within {strong.rounds} rounds (cycles keep moving "

@@ -13,7 +13,6 @@ Readings:
 """
 
 from collections import defaultdict, deque
-from dataclasses import dataclass, field
 
 from argmap.mapdata import MapData
 
@@ -21,20 +20,34 @@ IN, OUT, UNDEC = "IN", "OUT", "UNDEC"
 READINGS = ("plain", "necessary")
 
 
-@dataclass
 class Framework:
-    """Items (node keys and "a -> b" inference refs) and who attacks whom."""
+    """Items (node keys and "a -> b" inference refs) and who attacks whom.
 
-    items: list[str]
-    attackers: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    derived: set[tuple[str, str]] = field(default_factory=set)  # attacks added by a reading
+    Attacks are kept as pairs of item numbers, once each, so labelling works on plain lists.
+    """
 
-    def targets(self) -> dict[str, list[str]]:
-        out = defaultdict(list)
-        for target, sources in self.attackers.items():
-            for source in sources:
-                out[source].append(target)
-        return out
+    def __init__(self, items: list[str]):
+        self.items = list(items)
+        self.index = {item: i for i, item in enumerate(self.items)}
+        self.edges: list[tuple[int, int]] = []  # (attacker, attacked)
+        self.seen: set[tuple[int, int]] = set()
+        self.derived: set[tuple[str, str]] = set()  # attacks added by a reading
+
+    def add(self, attacker: str, attacked: str) -> bool:
+        pair = (self.index[attacker], self.index[attacked])
+        if pair in self.seen:
+            return False
+        self.seen.add(pair)
+        self.edges.append(pair)
+        return True
+
+    @property
+    def attackers(self) -> dict[str, list[str]]:
+        """Attackers by item name (for explanations; built on demand)."""
+        found = defaultdict(list)
+        for a, t in self.edges:
+            found[self.items[t]].append(self.items[a])
+        return found
 
 
 def framework(data: MapData, reading: str = "plain") -> Framework:
@@ -49,7 +62,7 @@ def framework(data: MapData, reading: str = "plain") -> Framework:
             supports[rel.source].append(rel.target)
     for rel in data.relations:
         if rel.kind in ("attack", "undercut"):
-            fw.attackers[rel.target].append(rel.source)
+            fw.add(rel.source, rel.target)
     if reading == "necessary":
         for rel in data.relations:
             if rel.kind != "attack":
@@ -60,33 +73,35 @@ def framework(data: MapData, reading: str = "plain") -> Framework:
                     if supported not in seen:
                         seen.add(supported)
                         queue.append(supported)
-                        if rel.source not in fw.attackers[supported]:
-                            fw.attackers[supported].append(rel.source)
+                        if fw.add(rel.source, supported):
                             fw.derived.add((rel.source, supported))
     return fw
 
 
 def label(fw: Framework) -> dict[str, str]:
     """The grounded labelling by propagation: IN when every attacker is OUT, OUT when some
-    attacker is IN, UNDEC for what is left."""
-    labels: dict[str, str] = {}
-    alive = {item: len(set(fw.attackers.get(item, ()))) for item in fw.items}
-    targets = fw.targets()
-    queue = deque(item for item in fw.items if alive[item] == 0)
-    while queue:
-        item = queue.popleft()
-        if item in labels:
+    attacker is IN, UNDEC for what is left. Each item and attack is handled a bounded number
+    of times (items are numbered so the loop works on plain lists)."""
+    count = len(fw.items)
+    targets: list[list[int]] = [[] for _ in range(count)]
+    alive = [0] * count  # attackers not yet OUT
+    for attacker, attacked in fw.edges:
+        targets[attacker].append(attacked)
+        alive[attacked] += 1
+    state = [0] * count  # 0 unlabelled, 1 IN, 2 OUT
+    queue = [i for i in range(count) if alive[i] == 0]
+    for item in queue:  # the list grows while it is read
+        if state[item]:
             continue
-        labels[item] = IN
-        for target in set(targets.get(item, ())):
-            if target in labels:
+        state[item] = 1
+        for target in targets[item]:
+            if state[target]:
                 continue
-            labels[target] = OUT
-            for next_target in set(targets.get(target, ())):
-                if next_target not in labels:
+            state[target] = 2
+            for next_target in targets[target]:
+                if not state[next_target]:
                     alive[next_target] -= 1
                     if alive[next_target] == 0:
                         queue.append(next_target)
-    for item in fw.items:
-        labels.setdefault(item, UNDEC)
-    return labels
+    names = (UNDEC, IN, OUT)
+    return {item: names[state[i]] for i, item in enumerate(fw.items)}
