@@ -11,6 +11,7 @@ from argmap.errors import NotFound
 from argmap.mapdata import MapData
 from argmap.maps import load_map_data
 from argmap.models import Map
+from argmap.ratings import base_scores
 from argmap.render import ExportOptions, export
 from argmap.render.cache import RenderCache
 from argmap.render.options import FORMATS
@@ -29,7 +30,7 @@ def cache() -> RenderCache:
 
 def map_diagram(session: Session, *, slug: str, fmt: str,
                 options: ExportOptions = DEFAULT_OPTIONS, data: MapData | None = None,
-                links: bool = False) -> bytes:
+                links: bool = False, withdrawn: tuple[str, ...] = ()) -> bytes:
     """The diagram of a stored map; `data`, when the caller has loaded it already, saves a read.
 
     With `links`, each node links to its panel on the map page (for the inline diagram;
@@ -48,11 +49,13 @@ def map_diagram(session: Session, *, slug: str, fmt: str,
     config = current_app.config
     return cache().get_or_render(
         (RENDERER_VERSION, map_id, created_at.isoformat(), revision, fmt,
-         repr(sorted(options.query().items())), prefix),
+         repr(sorted(options.query().items())), prefix, withdrawn),
         lambda: export(data if data is not None and data.revision == revision
                        else load_map_data(session, slug=slug), options, fmt,
                        timeout=config["RENDER_TIMEOUT"],
-                       node_limit=config["RENDER_NODE_LIMIT"], link_prefix=prefix))
+                       node_limit=config["RENDER_NODE_LIMIT"], link_prefix=prefix,
+                       base=base_scores(session, slug=slug) if options.evaluation else None,
+                       withdrawn=withdrawn))
 
 
 def inline_svg(svg: bytes) -> str:

@@ -56,6 +56,9 @@ ROUTES = [
     ("attach-text", "POST", "/maps/{slug}/text", {"source_text": "x"}, "edit"),
     ("revert", "POST", "/maps/{slug}/changes/{change}/revert", {}, "edit"),
     ("undo", "POST", "/maps/{slug}/undo", {}, "edit-own"),
+    ("what-if", "POST", "/maps/{slug}/whatif", {"key": "thesis", "action": "withdraw"},
+     "read-session"),
+    ("rate", "POST", "/maps/{slug}/nodes/thesis/rating", {"rating": "3"}, "member"),
     ("sharing", "GET", "/maps/{slug}/sharing", None, "owner"),
     ("visibility", "POST", "/maps/{slug}/sharing/visibility", {"public": "{toggle}"},
      "owner"),
@@ -76,8 +79,10 @@ def expected(role: str, visibility: str, need: str) -> str:
                                                        visibility == "private")
     if visibility == "private" and not member:
         return "hidden"
-    if need == "read":
+    if need in ("read", "read-session"):
         return "allow"
+    if need == "member":
+        return "allow" if member else "deny"
     if need == "fork":
         return "allow" if role in ("viewer", "editor", "owner", "non-member") else "deny"
     if need == "owner":
@@ -197,8 +202,10 @@ def test_access(world, tmp_path, role, visibility, route):
     cell = f"{role} {method} {url} on the {visibility} map"
     if want == "allow":
         assert status in (200, 204, 303) and "/login" not in location, (cell, status)
-        if method == "POST" and need != "fork":
+        if method == "POST" and need not in ("fork", "read-session"):
             assert after != before, f"{cell}: allowed but changed nothing"
+        if need == "read-session":  # a what-if lives in the session: nothing stored
+            assert after == before, f"{cell}: a what-if changed the map"
     elif want == "nothing-to-undo":
         assert status == 404 and after == before, (cell, status)
     else:

@@ -9,7 +9,7 @@ from argmap.mapdata import MapData
 from argmap.render.deck import render_deck
 from argmap.render.dot import DEFAULT_LAYOUT, Layout, to_dot
 from argmap.render.options import FITS, ExportOptions
-from argmap.render.pipeline import choose, view_dot
+from argmap.render.pipeline import choose, evaluation_marks, view_dot
 from argmap.render.run import FORMATS, MEDIA_TYPES, run_dot
 from argmap.render.theme import LIGHT, Theme
 
@@ -23,11 +23,14 @@ def render(data: MapData, fmt: str, *, theme: Theme = LIGHT, layout: Layout = DE
 
 
 def export(data: MapData, options: ExportOptions, fmt: str, *, timeout: float = 30.0,
-           node_limit: int | None = None, link_prefix: str | None = None) -> bytes:
-    """One file of the map as the options describe it; `deck` is a PDF of slides."""
+           node_limit: int | None = None, link_prefix: str | None = None,
+           base: dict | None = None, withdrawn: tuple[str, ...] = ()) -> bytes:
+    """One file of the map as the options describe it; `deck` is a PDF of slides. With the
+    evaluation option, `base` (rating scores) and `withdrawn` (a what-if) feed it."""
     if fmt == "deck":
         return render_deck(data, options, timeout=timeout, node_limit=node_limit)
     view = choose(data, options, node_limit)
+    marks = evaluation_marks(data, base, withdrawn) if options.evaluation else ((), ())
     dpi = options.png_dpi if fmt == "png" else None
-    return run_dot(view_dot(view, options, link_prefix), fmt, timeout=timeout, dpi=dpi,
-                   page=FITS[options.fit])
+    return run_dot(view_dot(view, options, link_prefix, marks=marks), fmt, timeout=timeout,
+                   dpi=dpi, page=FITS[options.fit])

@@ -20,10 +20,25 @@ class Layout:
     title: bool = False  # the map's title and source above the diagram
     size: tuple[float, float] | None = None  # fit the drawing to a page of this size (inches)
     brief: bool = False  # titled nodes show only their title (slide overviews)
+    # Evaluation marks: node key -> (label, strength); inference ref -> label.
+    marks: tuple[tuple[str, str, float], ...] = ()
+    inference_marks: tuple[tuple[str, str], ...] = ()
     link_prefix: str | None = None  # nodes link to prefix + key (the web page's node panel)
 
 
 DEFAULT_LAYOUT = Layout()
+
+
+MARKS = {"IN": "\u2713", "OUT": "\u2717", "UNDEC": "?", "WITHDRAWN": "\u2205"}
+WORDS = {"IN": "stands", "OUT": "defeated", "UNDEC": "undecided",
+         "WITHDRAWN": "supposed withdrawn"}
+
+
+def fade(colour: str, background: str, keep: float = 0.35) -> str:
+    """The colour mixed towards the background, for defeated nodes."""
+    mixed = (round(int(colour[i:i + 2], 16) * keep + int(background[i:i + 2], 16) * (1 - keep))
+             for i in (1, 3, 5))
+    return "#" + "".join(f"{c:02x}" for c in mixed)
 
 
 def node_id(key: str) -> str:
@@ -38,6 +53,11 @@ def junction_id(ref: str) -> str:
 def node_label(node: NodeData, data: MapData, theme: Theme, layout: Layout) -> str:
     style = theme.nodes[node.kind]
     caption = style.caption + (" \u00b7 EDITOR'S ADDITION" if node.origin == "editor" else "")
+    mark = dict((k, (label, strength)) for k, label, strength in layout.marks).get(node.key)
+    if mark:
+        label, strength = mark
+        caption = f"{MARKS[label]} {WORDS[label].upper()}" + (
+            f" \u00b7 {strength:.0%}" if label != "WITHDRAWN" else "") + f" \u00b7 {caption}"
     small = max(layout.font_size - 2, 6)
     rows = [lines_cell([caption], size=small, color=theme.muted)]
     if node.title:
@@ -78,6 +98,10 @@ def graph_label(data: MapData, theme: Theme, layout: Layout) -> str | None:
 def legend_label(data: MapData, theme: Theme, layout: Layout) -> str:
     small = max(layout.font_size - 1, 6)
     cells = []
+    if layout.marks:
+        cells.append(f'<TD CELLPADDING="4"><FONT POINT-SIZE="{small}">\u2713 stands \u00b7 '
+                     f'\u2717 defeated (faded, dashed) \u00b7 ? undecided \u00b7 % strength'
+                     "</FONT></TD>")
     for kind, style in theme.nodes.items():
         cells.append(f'<TD BGCOLOR="{style.fill}" BORDER="1" COLOR="{style.border}" '
                      f'CELLPADDING="4"><FONT POINT-SIZE="{small}">{escape(kind)}</FONT></TD>')
@@ -105,21 +129,34 @@ def to_dot(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT,
     label = graph_label(data, theme, layout)
     if label:
         graph.attr(label=f"<{label}>", labelloc="t" if layout.title else "b", labeljust="l")
+    marks = {k: label for k, label, _s in layout.marks}
     for node in data.nodes:
         style = theme.nodes[node.kind]
         emphasis = 1.8 if node.key == focus else 1.0
+        look = {"style": style.style, "fillcolor": style.fill, "fontcolor": theme.text}
+        state = marks.get(node.key)
+        if state in ("OUT", "WITHDRAWN"):  # faded and dashed: readable without colour
+            look = {"style": style.style + ",dashed", "fontcolor": theme.muted,
+                    "fillcolor": fade(style.fill, theme.background)}
+        elif state == "UNDEC":
+            look["style"] = style.style + ",dotted"
+        elif state == "IN":
+            emphasis *= 1.5
         graph.node(node_id(node.key), label=node_label(node, data, theme, layout),
-                   id=node_id(node.key), shape=style.shape, style=style.style,
-                   fillcolor=style.fill, color=style.border,
+                   id=node_id(node.key), shape=style.shape, **look, color=style.border,
                    penwidth=f"{style.penwidth * emphasis:g}",
                    peripheries=str(style.peripheries), tooltip=graphviz.escape(plain(node.text)),
                    **({"href": layout.link_prefix + node.key, "target": "_top"}
                       if layout.link_prefix else {}))
     undercut_refs = {rel.target for rel in data.relations if rel.is_undercut}
+    dropped = {ref for ref, label in layout.inference_marks if label == "OUT"}
     for rel in data.relations:
         style = theme.edges[rel.kind]
         attrs = {"color": style.color, "style": style.style, "arrowhead": style.arrowhead,
                  "penwidth": str(style.penwidth), "id": f"r-{rel.source}--{rel.target}"}
+        if rel.ref in dropped:  # an undercut inference: it does not count
+            attrs.update(color=theme.muted, style="dashed", label="\u2717 does not follow",
+                         fontcolor=theme.muted)
         if rel.is_undercut:
             attrs["id"] = f"u-{rel.source}--{junction_id(rel.target)}"
             graph.edge(node_id(rel.source), junction_id(rel.target), **attrs)

@@ -34,6 +34,7 @@ class ExportOptions:
     collapse: tuple[str, ...] = ()  # node keys whose arguments become one "+N hidden" box
     legend: bool = True
     title: bool = False  # the map's title and source above the diagram
+    evaluation: bool = False  # mark what stands, what is defeated, and strengths
 
     @property
     def png_dpi(self) -> int:
@@ -114,6 +115,7 @@ PARSERS = {
     "collapse": _list,
     "legend": lambda v: _flag("legend", v),
     "title": lambda v: _flag("title", v),
+    "evaluation": lambda v: _flag("evaluation", v),
 }
 NAMES = tuple(PARSERS)
 OPTION_HELP = {
@@ -132,6 +134,8 @@ OPTION_HELP = {
     "collapse": "Node keys whose arguments become one '+N hidden' box, comma-separated.",
     "legend": "yes (default) or no.",
     "title": "yes or no (default): the map's title and source above the diagram.",
+    "evaluation": "yes or no (default): mark each node stands / defeated / undecided, with "
+                  "its strength.",
 }
 
 

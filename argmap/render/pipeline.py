@@ -29,9 +29,19 @@ def check_size(view: View, node_limit: int | None) -> None:
         raise TooLarge(len(view.data.nodes), node_limit)
 
 
+def evaluation_marks(data: MapData, base: dict | None, withdrawn: tuple[str, ...]):
+    """Labels and strengths of the whole map (what-if applied), for the DOT stage."""
+    from argmap.evaluate import evaluate
+    result = evaluate(data, base=base, withdrawn=withdrawn)
+    marks = [(k, r.label, r.strength) for k, r in result.nodes.items()]
+    marks += [(k, "WITHDRAWN", 0.0) for k in withdrawn]
+    return tuple(marks), tuple(result.inferences.items())
+
+
 def view_dot(view: View, options: ExportOptions, link_prefix: str | None = None, *,
-             brief: bool = False) -> str:
-    layout = layout_for(options, link_prefix)
+             brief: bool = False, marks=((), ())) -> str:
+    layout = replace(layout_for(options, link_prefix), marks=marks[0],
+                     inference_marks=marks[1])
     if brief:  # titles only, in narrow boxes: an overview that a projector can show
         layout = replace(layout, brief=True, wrap=min(layout.wrap, 22))
     return to_dot(view.data, THEMES[options.theme], layout, stubs=view.stubs, focus=view.focus)

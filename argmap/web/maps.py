@@ -17,6 +17,7 @@ from argmap import db
 from argmap.access import Role, make_owner
 from argmap.diagrams import map_diagram
 from argmap.errors import InvalidInput, MapFileError, NotFound
+from argmap.evaluate import MARKS, WORDS
 from argmap.history import recording
 from argmap.importing import import_file
 from argmap.interchange import MAX_IMPORT_BYTES, MEDIA, SUFFIXES, write
@@ -243,6 +244,16 @@ def theme_css():
 @bp.app_template_filter("export_option")
 def export_option(value: str) -> tuple[str, str]:
     return value, value.replace("-", " ").replace("none", "no (natural size)")
+
+
+@bp.app_template_global()
+def eval_mark(label: str) -> str:
+    return MARKS.get(label, "\u2205")
+
+
+@bp.app_template_global()
+def eval_word(label: str) -> str:
+    return WORDS.get(label, "withdrawn")
 
 
 @bp.app_template_global()

@@ -5,20 +5,24 @@ htmx asks for (named by the HX-Target header), so a swap shows exactly what a re
 from dataclasses import dataclass, field
 
 from flask import g, make_response, render_template, request, url_for
+from flask import session as cookie
 from flask_htmx import HTMX
+from flask_login import current_user
 from sqlmodel import Session, select
 
 from argmap.access import RANK, Role
 from argmap.diagrams import inline_svg, map_diagram
 from argmap.editing import delete_effects
 from argmap.errors import InvalidInput, RenderError
+from argmap.evaluate import evaluate
 from argmap.mapdata import MapData
 from argmap.maps import get_map, load_map_data
 from argmap.models import Map, Node
 from argmap.outline import build_outline, short
 from argmap.panel import node_panel
 from argmap.passages import marked_paragraphs
-from argmap.render import FORMATS
+from argmap.ratings import base_scores, my_rating
+from argmap.render import FORMATS, ExportOptions
 
 VIEWS = ("diagram", "outline", "text")
 FRAGMENTS = {"view": "maps/_view.html", "panel": "nodes/_panel.html",
@@ -51,6 +55,15 @@ def field_error(exc: InvalidInput, fields, default: str) -> dict[str, str]:
         if message.split(" ", 1)[0] in ("is", "must", "may"):
             message = f"This field {message}"
     return {field if field in fields else default: message}
+
+
+PAGE_OPTIONS = ExportOptions(evaluation=True)  # the page shows the evaluation; exports don't
+
+
+def whatif(slug: str, data) -> tuple[str, ...]:
+    """The nodes this browser session supposes withdrawn on this map (nobody else sees it)."""
+    keys = cookie.get("whatif", {}).get(slug, [])
+    return tuple(k for k in keys if k in data.nodes_by_key)
 
 
 def view_name(value: str | None) -> str:
@@ -90,11 +103,16 @@ def render_map_page(session: Session, *, slug: str, view: str, node_key: str | N
                "formats": FORMATS, "node_key": node_key, "short": short,
                "nodes_by_key": data.nodes_by_key, "map_url": map_url,
                "export": export_choices()}
+    withdrawn = whatif(slug, data)
+    context["evaluation"] = evaluate(data, base=base_scores(session, slug=slug),
+                                     withdrawn=withdrawn)
+    context["withdrawn"] = withdrawn
     if "maps/_view.html" in wants:
         if view == "diagram":
             try:
-                context["svg"] = inline_svg(map_diagram(session, slug=slug, fmt="svg",
-                                                        data=data, links=True))
+                context["svg"] = inline_svg(map_diagram(
+                    session, slug=slug, fmt="svg", data=data, links=True,
+                    options=PAGE_OPTIONS, withdrawn=withdrawn))
             except RenderError as exc:  # too large or too slow: say so, suggest a focus
                 context["diagram_error"] = str(exc)
         elif view == "outline":
@@ -103,6 +121,9 @@ def render_map_page(session: Session, *, slug: str, view: str, node_key: str | N
             context["paragraphs"] = _source_view(session, found, data)
     if node_key and wants & {"nodes/_panel.html", "nodes/_detail.html"}:
         panel = context["panel"] = node_panel(session, found=found, key=node_key)
+        user = current_user if current_user.is_authenticated else None
+        context["my_rating"] = my_rating(session, node_id=panel.node.id,
+                                         user_id=user.id) if user else None
         if "nodes/_panel.html" in wants:
             context["effects"] = delete_effects(session, map_id=found.id, key=node_key)
             context["inference_options"] = [

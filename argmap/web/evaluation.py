@@ -1,0 +1,74 @@
+"""What-if (suppose nodes withdrawn, for this browser session only) and members' ratings."""
+
+import json
+
+from flask import Blueprint, redirect, request
+from flask import session as cookie
+
+from argmap import db
+from argmap.access import Role
+from argmap.editing import node_by_key
+from argmap.errors import InvalidInput
+from argmap.maps import bump_revision, load_map_data
+from argmap.ratings import rate
+from argmap.web.auth import current
+from argmap.web.guard import load_map
+from argmap.web.page import FormState, map_url, render_map_page, view_name, wants_fragment
+
+bp = Blueprint("evaluation", __name__, url_prefix="/maps/<slug>")
+REFRESH_VIEWS = json.dumps({"map-changed": {"panel": "fresh"}})
+
+
+def _answer(slug: str, key: str | None, view: str, forms: dict | None = None,
+            status: int = 200):
+    if not wants_fragment():
+        return redirect(map_url(slug, view=view, node=key, _anchor="panel"), 303)
+    response = render_map_page(db.session(), slug=slug, view=view, node_key=key,
+                               forms=forms, status=status, target="panel")
+    if status < 400:
+        response.headers["HX-Trigger"] = REFRESH_VIEWS
+    return response
+
+
+@bp.post("/whatif")
+def whatif(slug: str):
+    """Suppose a node withdrawn, bring it back, or clear the what-if. Nothing is stored."""
+    session = db.session()
+    load_map(session, slug)
+    data = load_map_data(session, slug=slug)
+    key, action = request.form.get("key", ""), request.form.get("action", "")
+    chosen = dict(cookie.get("whatif", {}))
+    keys = [k for k in chosen.get(slug, []) if k in data.nodes_by_key]
+    if action == "withdraw" and key in data.nodes_by_key and key not in keys:
+        keys.append(key)
+    elif action == "restore":
+        keys = [k for k in keys if k != key]
+    elif action == "clear":
+        keys = []
+    elif action not in ("withdraw", "restore"):
+        raise InvalidInput("unknown what-if action", field="action")
+    chosen[slug] = keys
+    cookie["whatif"] = chosen
+    return _answer(slug, key or None, view_name(request.form.get("view")))
+
+
+@bp.post("/nodes/<key>/rating")
+def rating(slug: str, key: str):
+    """A member's rating of a node taken alone, 0 to 4; it sets the node's base score."""
+    session = db.session()
+    found = load_map(session, slug, need=Role.VIEWER)
+    view = view_name(request.form.get("view"))
+    values = {"rating": request.form.get("rating", "")}
+    try:
+        with db.transaction(session):
+            rate(session, node=node_by_key(session, map_id=found.id, key=key),
+                 user_id=current().id, value=values["rating"])
+            bump_revision(session, map_id=found.id)  # others' strengths update live
+    except InvalidInput as exc:
+        if not wants_fragment():
+            return render_map_page(session, slug=slug, view=view, node_key=key,
+                                   forms={"rating": FormState(values, {"rating": str(exc)})},
+                                   status=422, target="page")
+        return _answer(slug, key, view, {"rating": FormState(values, {"rating": str(exc)})},
+                       422)
+    return _answer(slug, key, view, {"rating": FormState(message="Rating saved.")})

@@ -1,0 +1,59 @@
+"""Evaluation on the page: labels in the outline and the panel, what-if for one session only,
+and members' ratings as base scores."""
+
+import re
+
+from tests.helpers import fork_seed, post, sign_up
+
+SEED = "/maps/treaty-alliance"
+ANSWERS = ("reb-one-stop-shopping", "no-rushed-deal")  # both answers to one objection
+
+
+def thesis_state(client) -> tuple[str, int]:
+    html = client.get(f"{SEED}?view=outline").get_data(as_text=True)
+    item = html[html.index('id="o-thesis"'):]
+    match = re.search(r'class="eval eval-(\w+)">[^<]*· (\d+)%', item)
+    return match.group(1), int(match.group(2))
+
+
+def test_outline_and_panel_show_labels_strengths_and_reasons(client):
+    assert thesis_state(client) == ("IN", 97)
+    panel = client.get(f"{SEED}?node=mdt-commits-defense").get_data(as_text=True)
+    box = panel[panel.index('class="evaluation-box"'):]
+    assert "eval-OUT" in box and "defeated" in box and "Defeated by" in box
+    assert '<meter min="0" max="1"' in box and "Strongest influences" in box
+    svg = client.get(SEED).get_data(as_text=True)
+    assert "STANDS" in svg and "DEFEATED" in svg  # the diagram carries the marks too
+    assert b"STANDS" not in client.get(f"{SEED}/export.svg").data  # exports: off by default
+    assert b"STANDS" in client.get(f"{SEED}/export.svg?evaluation=yes").data
+
+
+def test_what_if_changes_the_thesis_for_this_session_only(client, app):
+    other = app.test_client()
+    for key in ANSWERS:
+        reply = post(client, f"{SEED}/whatif", {"key": key, "action": "withdraw"},
+                     htmx="panel")
+        assert reply.status_code == 200 and "map-changed" in reply.headers["HX-Trigger"]
+    state, strength = thesis_state(client)
+    assert state == "OUT" and strength < 97
+    page = client.get(f"{SEED}?view=outline").get_data(as_text=True)
+    assert "What-if (only you see this)" in page
+    assert thesis_state(other) == ("IN", 97)  # another browser sees the map unchanged
+    post(client, f"{SEED}/whatif", {"action": "clear"})
+    assert thesis_state(client) == ("IN", 97)
+
+
+def test_members_rate_nodes_and_the_mean_sets_the_base_score(client, app):
+    sign_up(client, "olivia")
+    fork = fork_seed(client)
+    before = client.get(f"{fork}?node=three-treaties").get_data(as_text=True)
+    assert "stands" in before
+    reply = post(client, f"{fork}/nodes/three-treaties/rating", {"rating": "4"}, htmx="panel")
+    assert reply.status_code == 200 and "Rating saved." in reply.get_data(as_text=True)
+    html = client.get(f"{fork}?view=outline").get_data(as_text=True)
+    item = html[html.index('id="o-three-treaties"'):]
+    assert re.search(r"stands · 100%", item[:800])
+    bad = post(client, f"{fork}/nodes/three-treaties/rating", {"rating": "9"}, htmx="panel")
+    assert bad.status_code == 422 and "rate from 0" in bad.get_data(as_text=True)
+    anonymous = app.test_client()
+    assert post(anonymous, f"{SEED}/nodes/thesis/rating", {"rating": "2"}).status_code == 403
