@@ -30,7 +30,8 @@ def cache() -> RenderCache:
 
 def map_diagram(session: Session, *, slug: str, fmt: str,
                 options: ExportOptions = DEFAULT_OPTIONS, data: MapData | None = None,
-                links: bool = False, withdrawn: tuple[str, ...] = ()) -> bytes:
+                links: bool = False, withdrawn: tuple[str, ...] = (),
+                reading: str = "plain") -> bytes:
     """The diagram of a stored map; `data`, when the caller has loaded it already, saves a read.
 
     With `links`, each node links to its panel on the map page (for the inline diagram;
@@ -49,13 +50,13 @@ def map_diagram(session: Session, *, slug: str, fmt: str,
     config = current_app.config
     return cache().get_or_render(
         (RENDERER_VERSION, map_id, created_at.isoformat(), revision, fmt,
-         repr(sorted(options.query().items())), prefix, withdrawn),
+         repr(sorted(options.query().items())), prefix, withdrawn, reading),
         lambda: export(data if data is not None and data.revision == revision
                        else load_map_data(session, slug=slug), options, fmt,
                        timeout=config["RENDER_TIMEOUT"],
                        node_limit=config["RENDER_NODE_LIMIT"], link_prefix=prefix,
                        base=base_scores(session, slug=slug) if options.evaluation else None,
-                       withdrawn=withdrawn))
+                       withdrawn=withdrawn, reading=reading))
 
 
 def inline_svg(svg: bytes) -> str:

@@ -57,3 +57,17 @@ def test_members_rate_nodes_and_the_mean_sets_the_base_score(client, app):
     assert bad.status_code == 422 and "rate from 0" in bad.get_data(as_text=True)
     anonymous = app.test_client()
     assert post(anonymous, f"{SEED}/nodes/thesis/rating", {"rating": "2"}).status_code == 403
+
+
+def test_reading_switch_for_this_session(client, app):
+    panel = client.get(f"{SEED}?node=thesis").get_data(as_text=True)
+    assert "Does not count: undercut by" in panel  # the undercut step is explained
+    reply = post(client, f"{SEED}/whatif", {"action": "reading", "reading": "necessary"},
+                 htmx="panel")
+    assert reply.status_code == 200
+    page = client.get(f"{SEED}?view=outline").get_data(as_text=True)
+    assert '<option value="necessary" selected>' in page
+    other = app.test_client().get(f"{SEED}?view=outline").get_data(as_text=True)
+    assert '<option value="plain" selected>' in other
+    bad = post(client, f"{SEED}/whatif", {"action": "reading", "reading": "loose"})
+    assert bad.status_code == 400

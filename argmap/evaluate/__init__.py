@@ -26,6 +26,7 @@ class NodeResult:
 class Evaluation:
     nodes: dict[str, NodeResult]
     inferences: dict[str, str]  # "a -> b" -> label of that support step
+    inference_why: dict[str, str] = field(default_factory=dict)  # for steps that fail
     converged: bool = True
     rounds: int = 0
     reading: str = "plain"
@@ -102,11 +103,13 @@ def evaluate(data: MapData, *, reading: str = "plain", base: dict[str, float] | 
         results[node.key] = NodeResult(node.key, labels[node.key], strong.values[node.key],
                                        explain(data, fw, labels, node.key, by_item), movers)
     inferences = {r.ref: labels[r.ref] for r in data.relations if r.kind == "support"}
+    inference_why = {ref: explain(data, fw, labels, ref, by_item)
+                     for ref, state in inferences.items() if state != IN}
     notes = [] if strong.converged else [
         f"The strengths did not settle within {strong.rounds} rounds (cycles keep moving "
         "them); treat them as approximate."]
-    return Evaluation(results, inferences, strong.converged, strong.rounds, reading,
-                      tuple(withdrawn), notes)
+    return Evaluation(results, inferences, inference_why, strong.converged, strong.rounds,
+                      reading, tuple(withdrawn), notes)
 
 
 def _movers(data: MapData, values: dict[str, float], incoming: list) -> str:

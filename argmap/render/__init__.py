@@ -24,13 +24,15 @@ def render(data: MapData, fmt: str, *, theme: Theme = LIGHT, layout: Layout = DE
 
 def export(data: MapData, options: ExportOptions, fmt: str, *, timeout: float = 30.0,
            node_limit: int | None = None, link_prefix: str | None = None,
-           base: dict | None = None, withdrawn: tuple[str, ...] = ()) -> bytes:
+           base: dict | None = None, withdrawn: tuple[str, ...] = (),
+           reading: str = "plain") -> bytes:
     """One file of the map as the options describe it; `deck` is a PDF of slides. With the
     evaluation option, `base` (rating scores) and `withdrawn` (a what-if) feed it."""
     if fmt == "deck":
         return render_deck(data, options, timeout=timeout, node_limit=node_limit)
     view = choose(data, options, node_limit)
-    marks = evaluation_marks(data, base, withdrawn) if options.evaluation else ((), ())
+    marks = (evaluation_marks(data, base, withdrawn, reading) if options.evaluation
+             else ((), ()))
     dpi = options.png_dpi if fmt == "png" else None
     return run_dot(view_dot(view, options, link_prefix, marks=marks), fmt, timeout=timeout,
                    dpi=dpi, page=FITS[options.fit])

@@ -29,10 +29,11 @@ def check_size(view: View, node_limit: int | None) -> None:
         raise TooLarge(len(view.data.nodes), node_limit)
 
 
-def evaluation_marks(data: MapData, base: dict | None, withdrawn: tuple[str, ...]):
+def evaluation_marks(data: MapData, base: dict | None, withdrawn: tuple[str, ...],
+                     reading: str = "plain"):
     """Labels and strengths of the whole map (what-if applied), for the DOT stage."""
     from argmap.evaluate import evaluate
-    result = evaluate(data, base=base, withdrawn=withdrawn)
+    result = evaluate(data, base=base, withdrawn=withdrawn, reading=reading)
     marks = [(k, r.label, r.strength) for k, r in result.nodes.items()]
     marks += [(k, "WITHDRAWN", 0.0) for k in withdrawn]
     return tuple(marks), tuple(result.inferences.items())

@@ -9,6 +9,7 @@ from argmap import db
 from argmap.access import Role
 from argmap.editing import node_by_key
 from argmap.errors import InvalidInput
+from argmap.evaluate import READINGS
 from argmap.maps import bump_revision, load_map_data
 from argmap.ratings import rate
 from argmap.web.auth import current
@@ -45,6 +46,11 @@ def whatif(slug: str):
         keys = [k for k in keys if k != key]
     elif action == "clear":
         keys = []
+    elif action == "reading":  # how support is read, also only for this session
+        reading = request.form.get("reading", "")
+        if reading not in READINGS:
+            raise InvalidInput("choose the plain or the necessary reading", field="reading")
+        cookie["reading"] = {**cookie.get("reading", {}), slug: reading}
     elif action not in ("withdraw", "restore"):
         raise InvalidInput("unknown what-if action", field="action")
     chosen[slug] = keys

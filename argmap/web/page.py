@@ -104,15 +104,16 @@ def render_map_page(session: Session, *, slug: str, view: str, node_key: str | N
                "nodes_by_key": data.nodes_by_key, "map_url": map_url,
                "export": export_choices()}
     withdrawn = whatif(slug, data)
+    reading = cookie.get("reading", {}).get(slug, "plain")
     context["evaluation"] = evaluate(data, base=base_scores(session, slug=slug),
-                                     withdrawn=withdrawn)
-    context["withdrawn"] = withdrawn
+                                     withdrawn=withdrawn, reading=reading)
+    context["withdrawn"], context["reading"] = withdrawn, reading
     if "maps/_view.html" in wants:
         if view == "diagram":
             try:
                 context["svg"] = inline_svg(map_diagram(
                     session, slug=slug, fmt="svg", data=data, links=True,
-                    options=PAGE_OPTIONS, withdrawn=withdrawn))
+                    options=PAGE_OPTIONS, withdrawn=withdrawn, reading=reading))
             except RenderError as exc:  # too large or too slow: say so, suggest a focus
                 context["diagram_error"] = str(exc)
         elif view == "outline":
