@@ -5,6 +5,7 @@ Every failure ends as one line on stderr ("Error: what, where") and a non-zero e
 
 import functools
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -95,13 +96,23 @@ def init_command(seeds_dir: str | None) -> None:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=0, show_default=True, type=click.IntRange(0, 64),
+              help="Serve with gunicorn and this many worker processes (0: the "
+                   "single-process development server).")
 @with_appcontext
 @user_errors
-def serve_command(host: str, port: int) -> None:
+def serve_command(host: str, port: int, workers: int) -> None:
     """Initialise if needed, then serve the web app."""
     initialise(current_app.config["SEEDS_DIR"])
     app: Flask = current_app._get_current_object()
     click.echo(f"argmap is serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    if workers:
+        # Every worker builds its own app; all state lives in the database and the instance
+        # folder, so any worker can answer any request.
+        os.environ["ARGMAP_INSTANCE"] = app.instance_path
+        os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--workers",
+                                   str(workers), "--bind", f"{host}:{port}",
+                                   "--access-logfile", "-", "argmap:create_app()"])
     # app.run() refuses to start inside a Flask CLI command, so serve through werkzeug directly.
     run_simple(host, port, app, use_reloader=False, threaded=True)
 

@@ -2,6 +2,8 @@
 revision polling for live updates, and downloads.
 """
 
+import os
+
 from flask import (
     Blueprint,
     Response,
@@ -230,6 +232,16 @@ def diagram(slug: str):
     load_map(session, slug)
     body = map_diagram(session, slug=slug, fmt="svg")
     return Response(body, mimetype=MEDIA_TYPES["svg"])
+
+
+@bp.get("/healthz")
+def healthz():
+    """For load balancers: 200 when this worker can reach the database, else 503."""
+    try:
+        db.session().exec(select(Map.id).limit(1)).first()
+    except Exception as exc:  # noqa: BLE001  (any database failure means unhealthy)
+        return {"status": "unavailable", "database": type(exc).__name__}, 503
+    return {"status": "ok", "worker": os.getpid()}
 
 
 @bp.get("/theme.css")
