@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import select
 from werkzeug.serving import run_simple
@@ -27,6 +28,7 @@ from argmap.models import Map
 from argmap.ratings import base_scores
 from argmap.render import export
 from argmap.render.options import FORMATS, NAMES, OPTION_HELP, parse_options
+from argmap.schema import check_current, current, revision, upgrade
 
 
 def user_errors(command):
@@ -103,6 +105,9 @@ def init_command(seeds_dir: str | None) -> None:
 @user_errors
 def serve_command(host: str, port: int, workers: int) -> None:
     """Initialise if needed, then serve the web app."""
+    engine = db.engine()
+    if inspect(engine).get_table_names():  # an existing database must already be current
+        check_current(engine)
     initialise(current_app.config["SEEDS_DIR"])
     app: Flask = current_app._get_current_object()
     click.echo(f"argmap is serving on http://{host}:{port}/  (Ctrl+C to stop)")
@@ -174,6 +179,31 @@ def export_command(map_ref: str, fmt: str | None, output: str | None, **chosen) 
     except OSError as exc:
         raise MapFileError(target, f"cannot write: {exc.strerror or exc}") from exc
     click.echo(f"wrote {target} ({len(body):,} bytes)", err=True)
+
+
+@click.group("db")
+def db_group() -> None:
+    """Manage the database schema (Alembic migrations)."""
+
+
+@db_group.command("upgrade")
+@with_appcontext
+@user_errors
+def db_upgrade_command() -> None:
+    """Apply every migration the database has not had yet."""
+    engine = db.engine()
+    before = current(engine)
+    upgrade(engine)
+    click.echo(f"database schema: {before or 'empty'} -> {current(engine)}")
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True, help="What the schema change is.")
+@with_appcontext
+@user_errors
+def db_revision_command(message: str) -> None:
+    """(For developers) write a migration for changes to the models."""
+    revision(db.engine(), message)
 
 
 @click.command("import")
@@ -261,7 +291,7 @@ def attach_text_command(slug: str, text_file: str) -> None:
 
 def register(app: Flask) -> None:
     for command in (init_command, serve_command, export_command, import_command,
-                    evaluate_command, attach_text_command):
+                    evaluate_command, attach_text_command, db_group):
         app.cli.add_command(command)
 
 

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 # Importing the modules registers their tables on SQLModel.metadata.
 from argmap import access, accounts, history, models, ratings  # noqa: F401
@@ -52,7 +52,9 @@ def close_session(_exc: BaseException | None = None) -> None:
 
 
 def create_schema(bind: Engine) -> None:
-    SQLModel.metadata.create_all(bind)
+    """Create or upgrade the schema through the migrations (argmap/migrations)."""
+    from argmap.schema import upgrade
+    upgrade(bind)
 
 
 @contextmanager

@@ -1,0 +1,56 @@
+"""Migrations: a fresh database is built by them, they match the models (autogenerate finds
+nothing to do), and serving from an out-of-date database stops with a clear message."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from click.testing import CliRunner
+from sqlalchemy import create_engine, inspect
+from sqlmodel import SQLModel
+
+from argmap import db, schema
+from argmap.cli import main
+
+
+def test_migrations_match_the_models(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    schema.upgrade(engine)
+    assert schema.current(engine) == schema.head()
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True,
+                                                               "render_as_batch": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
+    tables = set(inspect(engine).get_table_names())
+    assert {"map", "node", "relation", "source", "user", "membership", "invite", "change",
+            "rating", "loginattempt", "alembic_version"} <= tables
+
+
+def test_upgrade_command_and_out_of_date_schema(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("ARGMAP_INSTANCE", str(tmp_path / "instance"))
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE alembic_version (version_num VARCHAR(32))")
+        connection.exec_driver_sql("INSERT INTO alembic_version VALUES ('0000-older')")
+    runner = CliRunner()
+    result = runner.invoke(main, ["serve", "--port", "1"])
+    assert result.exit_code == 1
+    assert "the database schema is at 0000-older, but this argmap needs" in result.output
+    assert "argmap db upgrade" in result.output
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM alembic_version")
+    upgraded = runner.invoke(main, ["db", "upgrade"])
+    assert upgraded.exit_code == 0, upgraded.output
+    assert f"-> {schema.head()}" in upgraded.output
+    assert schema.current(engine) == schema.head()
+
+
+def test_a_database_from_before_migrations_is_named(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'legacy.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("ARGMAP_INSTANCE", str(tmp_path / "instance"))
+    SQLModel.metadata.create_all(create_engine(url))  # as argmap did before migrations
+    result = CliRunner().invoke(main, ["init"])
+    assert result.exit_code == 1 and "was created before argmap used migrations" in \
+        result.output
+    assert db  # the module is what registers the tables
