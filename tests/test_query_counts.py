@@ -1,0 +1,68 @@
+"""No N+1: the SQL statements behind the map page, the outline, the node panel, the history
+page and the exports are the same in number for a 10-node and a 2,000-node map."""
+
+import pytest
+from sqlalchemy import event
+
+from argmap import db
+from argmap.mapdata import MapData, NodeData, RelationData
+from argmap.maps import import_map
+from tests.helpers import fork_seed, post, sign_up
+
+
+def chain_map(slug: str, size: int) -> MapData:
+    nodes = [NodeData(key="thesis", kind="thesis", text="T.")]
+    relations = []
+    for i in range(1, size):
+        nodes.append(NodeData(key=f"n{i}", kind=("claim", "rebuttal")[i % 2], text=f"N{i}."))
+        relations.append(RelationData(kind=("support", "attack")[i % 2], source=f"n{i}",
+                                      target="thesis" if i < 20 else f"n{i % 19 + 1}"))
+    return MapData(slug=slug, title=slug, nodes=tuple(nodes), relations=tuple(relations))
+
+
+@pytest.fixture
+def maps(app, client):
+    with app.app_context():
+        session = db.session()
+        with db.transaction(session):
+            for slug, size in (("small", 10), ("large", 2000)):
+                import_map(session, data=chain_map(slug, size)).visibility = "public"
+        db.close_session()
+    return app
+
+
+def count_queries(app, client, url: str) -> int:
+    statements = []
+    engine = app.extensions["argmap.engine"]
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        reply = client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert reply.status_code in (200, 422), (url, reply.status_code)
+    return len(statements)
+
+
+@pytest.mark.parametrize("path", ["", "?view=outline", "?node=thesis", "?node=n5",
+                                  "?view=text", "/history", "/export.json",
+                                  "/export.dot?focus=n3&depth=1", "/revision?rev=0"])
+def test_query_count_does_not_grow_with_the_map(maps, client, path):
+    client.get("/")  # templates compile once per process; render caches stay cold for both
+    small = count_queries(maps, client, f"/maps/small{path}")
+    large = count_queries(maps, client, f"/maps/large{path}")
+    assert small == large, (path, small, large)
+    assert small <= 25, (path, small)
+
+
+def test_history_page_query_count_does_not_grow_with_history(app, client):
+    sign_up(client, "olivia")
+    fork = fork_seed(client)
+    post(client, f"{fork}/nodes/thesis/arguments", {"form": "reason", "text": "One."})
+    few = count_queries(app, client, f"{fork}/history")
+    for i in range(15):
+        post(client, f"{fork}/nodes/thesis/arguments", {"form": "reason", "text": f"R{i}."})
+    assert count_queries(app, client, f"{fork}/history") == few
