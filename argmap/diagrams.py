@@ -31,7 +31,7 @@ def cache() -> RenderCache:
 def map_diagram(session: Session, *, slug: str, fmt: str,
                 options: ExportOptions = DEFAULT_OPTIONS, data: MapData | None = None,
                 links: bool = False, withdrawn: tuple[str, ...] = (),
-                reading: str = "plain") -> bytes:
+                reading: str = "plain", cached_only: bool = False) -> bytes | None:
     """The diagram of a stored map; `data`, when the caller has loaded it already, saves a read.
 
     With `links`, each node links to its panel on the map page (for the inline diagram;
@@ -48,14 +48,19 @@ def map_diagram(session: Session, *, slug: str, fmt: str,
     map_id, created_at, revision = row
     prefix = url_for("maps.show", slug=slug) + "?node=" if links else None
     config = current_app.config
+    key = (RENDERER_VERSION, map_id, created_at.isoformat(), revision, fmt,
+           repr(sorted(options.query().items())), prefix, withdrawn, reading)
+    # Read before the cache lookup, so a page costs the same queries drawn or not.
+    base = base_scores(session, slug=slug) if options.evaluation else None
+    if cached_only:  # None when it has not been drawn yet
+        return cache().get(key)
     return cache().get_or_render(
-        (RENDERER_VERSION, map_id, created_at.isoformat(), revision, fmt,
-         repr(sorted(options.query().items())), prefix, withdrawn, reading),
+        key,
         lambda: export(data if data is not None and data.revision == revision
                        else load_map_data(session, slug=slug), options, fmt,
                        timeout=config["RENDER_TIMEOUT"],
                        node_limit=config["RENDER_NODE_LIMIT"], link_prefix=prefix,
-                       base=base_scores(session, slug=slug) if options.evaluation else None,
+                       base=base,
                        withdrawn=withdrawn, reading=reading))
 
 

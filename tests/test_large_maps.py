@@ -93,3 +93,25 @@ def test_the_cli_refuses_the_whole_map_in_one_line(runner, big, tmp_path):
     focused = runner.invoke(args=["export", "big", "--focus", "claim-3", "--depth", "2",
                                   "-o", str(tmp_path / "part.svg")])
     assert focused.exit_code == 0 and (tmp_path / "part.svg").stat().st_size > 0
+
+
+def test_a_big_map_page_answers_before_dot_and_draws_lazily(client, app):
+    with app.app_context():
+        session = db.session()
+        data = big_map()
+        keep = {n.key for n in data.nodes[:200]}
+        from argmap.render.select import keep_only
+        medium = keep_only(data, keep)
+        from dataclasses import replace
+        with db.transaction(session):
+            import_map(session, data=replace(medium, slug="medium")).visibility = "public"
+        db.close_session()
+    page = client.get("/maps/medium").get_data(as_text=True)
+    view = page[page.index('id="view"'):]
+    assert 'id="diagram-pending"' in view and "<svg" not in view[:5000]
+    assert 'hx-get="/maps/medium?draw=now"' in view and 'hx-trigger="load"' in view
+    drawn = client.get("/maps/medium?draw=now", headers={"HX-Request": "true",
+                                                         "HX-Target": "view"})
+    assert drawn.status_code == 200 and "<svg" in drawn.get_data(as_text=True)
+    again = client.get("/maps/medium").get_data(as_text=True)  # now from the cache
+    assert "<svg" in again and 'id="diagram-pending"' not in again

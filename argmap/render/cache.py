@@ -20,6 +20,12 @@ class RenderCache:
         digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
         return self.folder / digest[:2] / digest
 
+    def get(self, parts: tuple) -> bytes | None:
+        try:
+            return self.path(*parts).read_bytes()
+        except FileNotFoundError:
+            return None
+
     def get_or_render(self, parts: tuple, render: Callable[[], bytes]) -> bytes:
         target = self.path(*parts)
         try:

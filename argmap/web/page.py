@@ -4,7 +4,7 @@ htmx asks for (named by the HX-Target header), so a swap shows exactly what a re
 
 from dataclasses import dataclass, field
 
-from flask import g, make_response, render_template, request, url_for
+from flask import current_app, g, make_response, render_template, request, url_for
 from flask import session as cookie
 from flask_htmx import HTMX
 from flask_login import current_user
@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from argmap.access import RANK, Role
 from argmap.diagrams import inline_svg, map_diagram
 from argmap.editing import delete_effects
-from argmap.errors import InvalidInput, RenderError
+from argmap.errors import InvalidInput, RenderError, TooLarge
 from argmap.evaluate import evaluate
 from argmap.mapdata import MapData
 from argmap.maps import get_map, load_map_data
@@ -57,6 +57,7 @@ def field_error(exc: InvalidInput, fields, default: str) -> dict[str, str]:
     return {field if field in fields else default: message}
 
 
+LAZY_DIAGRAM_NODES = 150  # above this, the page does not wait for `dot`
 PAGE_OPTIONS = ExportOptions(evaluation=True)  # the page shows the evaluation; exports don't
 
 
@@ -110,10 +111,20 @@ def render_map_page(session: Session, *, slug: str, view: str, node_key: str | N
     context["withdrawn"], context["reading"] = withdrawn, reading
     if "maps/_view.html" in wants:
         if view == "diagram":
+            # A big map's page answers at once; its diagram is drawn by a second request
+            # (draw=now), unless it is in the cache already.
+            lazy = (len(data.nodes) > LAZY_DIAGRAM_NODES and request.args.get("draw") != "now")
             try:
-                context["svg"] = inline_svg(map_diagram(
-                    session, slug=slug, fmt="svg", data=data, links=True,
-                    options=PAGE_OPTIONS, withdrawn=withdrawn, reading=reading))
+                limit = current_app.config["RENDER_NODE_LIMIT"]
+                if len(data.nodes) > limit:  # no point in drawing it later either
+                    raise TooLarge(len(data.nodes), limit)
+                svg = map_diagram(session, slug=slug, fmt="svg", data=data, links=True,
+                                  options=PAGE_OPTIONS, withdrawn=withdrawn, reading=reading,
+                                  cached_only=lazy)
+                if svg is None:
+                    context["diagram_pending"] = True
+                else:
+                    context["svg"] = inline_svg(svg)
             except RenderError as exc:  # too large or too slow: say so, suggest a focus
                 context["diagram_error"] = str(exc)
         elif view == "outline":
