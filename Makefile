@@ -25,6 +25,7 @@ test: setup browser-deps
 # Figures, not pass/fail: see bench/.
 bench: setup
 	$(BIN)/python bench/evaluate.py
+	$(BIN)/python bench/pages.py
 
 lint: setup
 	$(BIN)/ruff check argmap tests
