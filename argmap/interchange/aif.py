@@ -10,7 +10,7 @@ import json
 import subprocess
 
 from argmap.errors import MapFileError
-from argmap.interchange.base import MAX_DEPTH, Imported, check_map
+from argmap.interchange.base import Imported, check_map, load_json
 from argmap.mapdata import MapData, NodeData, RelationData
 from argmap.render import to_dot
 from argmap.render.run import dot_binary
@@ -93,17 +93,10 @@ def write_ova(data: MapData, source_text: str | None = None) -> str:
 
 
 def read_aif(text: str, name: str) -> Imported:
-    try:
-        raw = json.loads(text)
-    except RecursionError:
-        raise MapFileError(name, f"nested more than {MAX_DEPTH} levels deep") from None
-    except json.JSONDecodeError as exc:
-        raise MapFileError(name, f"not valid JSON: {exc.msg} (column {exc.colno})",
-                           line=exc.lineno) from None
+    raw = load_json(text, name)
     base, source_text = "$", None
-    if isinstance(raw, dict) and "AIF" in raw:  # the OVA3 wrapper
+    if isinstance(raw, dict) and "AIF" in raw:  # the OVA3 wrapper (its text is HTML: unused)
         raw, base = raw["AIF"], "$.AIF"
-        source_text = None
     if not isinstance(raw, dict) or not isinstance(raw.get("nodes"), list) \
             or not isinstance(raw.get("edges"), list):
         raise MapFileError(name, f"{base}: expected AIF with 'nodes' and 'edges' lists")

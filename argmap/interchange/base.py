@@ -1,6 +1,7 @@
 """What every importer shares: reading the bytes safely, the import result, and the checks a
 map must pass whatever format it came in (with the location of each problem)."""
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -36,6 +37,17 @@ def decode(raw: bytes, name: str) -> str:
     if not text.strip():
         raise MapFileError(name, "the file is empty")
     return text
+
+
+def load_json(text: str, name: str):
+    """Parsed JSON, or one line naming the file and line where it breaks."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise MapFileError(name, f"nested more than {MAX_DEPTH} levels deep") from None
+    except json.JSONDecodeError as exc:
+        raise MapFileError(name, f"not valid JSON: {exc.msg} (column {exc.colno})",
+                           line=exc.lineno) from None
 
 
 def check_map(data: MapData, name: str, where: Callable[[str], str | int | None]) -> None:

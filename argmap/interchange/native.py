@@ -4,7 +4,7 @@ import datetime as dt
 import json
 
 from argmap.errors import MapFileError
-from argmap.interchange.base import MAX_DEPTH, Imported, check_map
+from argmap.interchange.base import Imported, check_map, load_json
 from argmap.mapdata import DocumentMeta, MapData, NodeData, RelationData, SourceData
 
 FORMAT, VERSION = "argmap", 1
@@ -68,13 +68,7 @@ class _Reader:
 
 
 def read_json(text: str, name: str) -> Imported:
-    try:
-        raw = json.loads(text)
-    except RecursionError:
-        raise MapFileError(name, f"nested more than {MAX_DEPTH} levels deep") from None
-    except json.JSONDecodeError as exc:
-        raise MapFileError(name, f"not valid JSON: {exc.msg} (column {exc.colno})",
-                           line=exc.lineno) from None
+    raw = load_json(text, name)
     r = _Reader(name)
     r.obj(raw, "$", {"format", "version", "map", "sources", "nodes", "relations"},
           {"format", "version", "map", "nodes"})
