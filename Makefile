@@ -26,6 +26,7 @@ test: setup browser-deps
 bench: setup
 	$(BIN)/python bench/evaluate.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/editors.py
 
 lint: setup
 	$(BIN)/ruff check argmap tests

@@ -58,6 +58,27 @@ def create_schema(bind: Engine) -> None:
 
 
 @contextmanager
+def snapshot(db_session: Session) -> Iterator[Session]:
+    """Several reads that see one state of the database, even while other processes commit.
+
+    SQLite's driver runs each SELECT outside a transaction, so without this a map read in
+    four queries could mix two states (a relation to a node the first query did not see).
+    A read transaction (BEGIN ... COMMIT) pins one snapshot; inside a write transaction the
+    reads are consistent already.
+    """
+    connection = db_session.connection()
+    raw = connection.connection.dbapi_connection
+    if connection.dialect.name != "sqlite" or raw.in_transaction:
+        yield db_session
+        return
+    raw.execute("BEGIN")
+    try:
+        yield db_session
+    finally:
+        raw.execute("COMMIT")
+
+
+@contextmanager
 def transaction(db_session: Session) -> Iterator[Session]:
     """Run a change as one transaction: commit it whole, or roll it back whole."""
     try:

@@ -64,6 +64,7 @@ def _next_source_key(session: Session, map_id: int) -> str:
 
 
 def add_source(session: Session, *, map_id: int, citation: Citation) -> Source:
+    bump_revision(session, map_id=map_id)  # take the map's write lock before choosing a key
     values = validate(SourceCreate, {"key": _next_source_key(session, map_id),
                                      **citation.cleaned()})
     source = Source(map_id=map_id, **values.model_dump())

@@ -131,6 +131,13 @@ def import_map(session: Session, *, data: MapData) -> Map:
 
 def load_map_data(session: Session, *, slug: str) -> MapData:
     """Snapshot a stored map for rendering and export, in a fixed number of queries."""
+    from argmap.db import snapshot
+
+    with snapshot(session):
+        return _load_map_data(session, slug)
+
+
+def _load_map_data(session: Session, slug: str) -> MapData:
     found = get_map(session, slug=slug)
     sources = session.exec(select(Source).where(Source.map_id == found.id)
                            .order_by(Source.id)).all()

@@ -30,6 +30,9 @@ def _next_key(session: Session, map_id: int, kind: str) -> str:
 def add_node(session: Session, *, map_id: int, kind: str, text: str, title: str | None = None,
              author: str | None = None, origin: str = "editor", source_id: int | None = None,
              key: str | None = None, by_id: int | None = None) -> Node:
+    # Bump first: the UPDATE of the map row holds the write lock (SQLite) or the row lock
+    # (PostgreSQL) until commit, so concurrent additions cannot pick the same next key.
+    bump_revision(session, map_id=map_id)
     if key is None:
         key = _next_key(session, map_id, kind if kind in set(NodeKind) else "node")
     values = validate(NodeCreate, {
