@@ -131,7 +131,7 @@ def _parse(model, values: dict) -> dict:
     return parsed
 
 
-def _check_unchanged(session: Session, change: Change, rows: list) -> None:
+def _check_unchanged(session: Session, rows: list) -> None:
     later = "changed again after this change (see the newer entries in the history); revert " \
             "those first"
     for table, row_id, _before, after in rows:
@@ -170,7 +170,7 @@ def revert(session: Session, *, map_id: int, change_id: int, user: User | None) 
     if change.reverted_by_id is not None:
         raise Conflict("This change has already been reverted.")
     rows = change.row_list()
-    _check_unchanged(session, change, rows)
+    _check_unchanged(session, rows)
     with recording(session, map_id=map_id, user=user,
                    action=f"Reverted: {change.action}") as extra:
         extra["node_keys"] = set(filter(None, change.node_keys.split(",")))

@@ -106,7 +106,6 @@ class _Reader:
         self.warnings: list[str] = []
         self.title: str | None = None
         self.heading: str | None = None  # the heading the current lines stand under
-        self.anonymous = 0
 
     def warn(self, line: int, message: str):
         self.warnings.append(f"{self.name}:{line}: {message}")
@@ -127,7 +126,6 @@ class _Reader:
             argument = match.group(3) is not None
             text = (match.group(4) or "").strip()
         else:  # an anonymous statement: its text is its title
-            self.anonymous += 1
             title, argument, text = raw, False, raw
         if not title:
             self.fail(line, "an element needs a title or a text")

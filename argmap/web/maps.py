@@ -171,11 +171,15 @@ def revision(slug: str):
     return response
 
 
+def _query_values() -> dict:
+    """The query string as a dict; a repeated name (checkboxes) becomes a list."""
+    return {name: (items if len(items) > 1 else items[0])
+            for name, items in request.args.lists()}
+
+
 def _options() -> ExportOptions:
-    """The export options in the query string (a repeated name is a list)."""
-    values = {name: (items if len(items) > 1 else items[0])
-              for name, items in request.args.lists()}
-    return parse_options(values, ignore=("format",))
+    """The export options in the query string."""
+    return parse_options(_query_values(), ignore=("format",))
 
 
 INTERCHANGE = {suffix: fmt for fmt, suffix in SUFFIXES.items()}  # "aif.json" -> "aif"
@@ -216,8 +220,7 @@ def export_dialog(slug: str):
         if options.focus or options.collapse:  # the keys must name nodes of this map
             choose(load_map_data(session, slug=slug), options)
     except InvalidInput as exc:
-        values = {name: (items if len(items) > 1 else items[0])
-                  for name, items in request.args.lists()}
+        values = _query_values()
         return render_map_page(session, slug=slug, view="diagram", node_key=None,
                                forms={"export": FormState(values, field_error(
                                    exc, tuple(values) + NAMES, "format"))},
