@@ -13,7 +13,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import inspect
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlmodel import select
 from werkzeug.serving import run_simple
 
@@ -43,7 +43,7 @@ def user_errors(command):
         except IntegrityError as exc:  # e.g. two `init` runs racing to load the same seed
             raise click.ClickException(f"the change conflicts with stored data: {exc.orig}"
                                        ) from exc
-        except OperationalError as exc:
+        except (OperationalError, ProgrammingError) as exc:  # PostgreSQL: UndefinedTable
             if "no such table" in str(exc) or "does not exist" in str(exc):
                 raise click.ClickException(
                     f"the database at {db.engine().url!r} is not initialised; run 'argmap init'"

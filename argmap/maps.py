@@ -22,6 +22,7 @@ from argmap.models import (
     Relation,
     RelationKind,
     Source,
+    refuse_nul,
     utcnow,
     validate,
 )
@@ -237,6 +238,7 @@ def fork_map(session: Session, *, slug: str, title: str) -> Map:
 
 def _clean_text(text: str | None) -> str | None:
     text = (text or "").replace("\r\n", "\n").strip("\n")
+    refuse_nul(text, "source_text")
     if len(text) > SOURCE_TEXT_MAX:
         raise InvalidInput(f"the text is longer than {SOURCE_TEXT_MAX} characters",
                            field="source_text")

@@ -204,8 +204,18 @@ def _message(err: dict) -> str:
     return err["msg"]
 
 
+def refuse_nul(value: str, field: str) -> None:
+    """PostgreSQL cannot store U+0000 in text, so no database gets it: one rule everywhere."""
+    if "\x00" in value:
+        raise InvalidInput(f"{field}: contains a NUL character (U+0000), which cannot be "
+                           "stored; remove it and try again", field=field)
+
+
 def validate(model: type[SQLModel], values: dict) -> Any:
     """Validate input with a Create model; the first problem becomes an InvalidInput."""
+    for field, value in values.items():
+        if isinstance(value, str):
+            refuse_nul(value, field)
     try:
         return model.model_validate(values)
     except ValidationError as exc:

@@ -4,7 +4,6 @@ change in one cell cannot affect another, and a denied change is checked to stor
 """
 
 import re
-import shutil
 
 import pytest
 from sqlalchemy import func, update
@@ -92,10 +91,12 @@ def expected(role: str, visibility: str, need: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(tmp_path_factory, databases):
     """Users, two maps and their memberships, built once through the real routes."""
     base = tmp_path_factory.mktemp("world")
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{base / 'world.sqlite3'}",
+    url = databases.new(base, "world")
+    databases.keep(url)
+    app = create_app({"TESTING": True, "DATABASE_URL": url,
                       "RENDER_CACHE_DIR": str(base / "cache"), "SEEDS_DIR": str(paths.SEEDS),
                       "SECRET_KEY": "matrix"})
     with app.app_context():
@@ -147,7 +148,7 @@ def world(tmp_path_factory):
             }
         db.close_session()
     app.extensions["argmap.engine"].dispose()
-    return {"file": base / "world.sqlite3", "users": {
+    return {"url": url, "users": {
         "guest": users["guest"], "viewer": users["viewer"], "editor": users["editor"],
         "owner": users["owner"], "non-member": users["stranger"]}, "maps": per_map}
 
@@ -168,11 +169,10 @@ def _footprint(session, slug: str):
 @pytest.mark.parametrize("visibility", MAPS)
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route", ROUTES, ids=[r[0] for r in ROUTES])
-def test_access(world, tmp_path, role, visibility, route):
+def test_access(world, databases, tmp_path, role, visibility, route):
     name, method, path, data, need = route
-    db_file = tmp_path / "cell.sqlite3"
-    shutil.copy(world["file"], db_file)
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{db_file}",
+    app = create_app({"TESTING": True,
+                      "DATABASE_URL": databases.copy(world["url"], tmp_path, "cell"),
                       "RENDER_CACHE_DIR": str(tmp_path / "cache"), "SECRET_KEY": "matrix"})
     client = app.test_client()
     if role != "anonymous":  # the session Flask-Login's login_user would create
@@ -218,10 +218,9 @@ def test_access(world, tmp_path, role, visibility, route):
 
 @pytest.mark.parametrize("role, allowed", [("anonymous", False), ("guest", False),
                                            ("non-member", True), ("owner", True)])
-def test_creating_a_map_needs_an_account(world, tmp_path, role, allowed):
-    db_file = tmp_path / "cell.sqlite3"
-    shutil.copy(world["file"], db_file)
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{db_file}",
+def test_creating_a_map_needs_an_account(world, databases, tmp_path, role, allowed):
+    app = create_app({"TESTING": True,
+                      "DATABASE_URL": databases.copy(world["url"], tmp_path, "cell"),
                       "RENDER_CACHE_DIR": str(tmp_path / "cache"), "SECRET_KEY": "matrix"})
     client = app.test_client()
     if role != "anonymous":

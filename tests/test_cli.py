@@ -1,18 +1,18 @@
 """The `argmap` command, through Flask's CLI runner and through the installed console script.
 
-Console-script runs get their own instance folder and SQLite file under tmp_path (through
-ARGMAP_INSTANCE and DATABASE_URL), so they never touch the repository's instance folder.
+Console-script runs get their own instance folder under tmp_path and their own database (a
+SQLite file, or a PostgreSQL database in the PostgreSQL run), through ARGMAP_INSTANCE and
+DATABASE_URL, so they never touch the repository's instance folder.
 """
 
 import os
-import sqlite3
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from contextlib import closing
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, inspect, text
 
 from argmap import paths
 from argmap.mapfile import load_map_file
@@ -80,29 +80,52 @@ def check_body(fmt: str, body: bytes) -> None:
     assert len(body) > 100
 
 
-def query(db_file: Path, sql: str) -> list[tuple]:
-    with closing(sqlite3.connect(db_file)) as con:
-        return con.execute(sql).fetchall()
+def query(url: str, sql: str) -> list[tuple]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as con:
+            return [tuple(row) for row in con.execute(text(sql))]
+    finally:
+        engine.dispose()
 
 
-def slugs(db_file: Path) -> set[str]:
-    return {slug for (slug,) in query(db_file, "SELECT slug FROM map")}
+def tables(url: str) -> list[str]:
+    engine = create_engine(url)
+    try:
+        return inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
 
 
-def counts(db_file: Path) -> tuple[int, int, int, int]:
-    return tuple(query(db_file, f"SELECT count(*) FROM {table}")[0][0]
+def slugs(url: str) -> set[str]:
+    return {slug for (slug,) in query(url, "SELECT slug FROM map")}
+
+
+def counts(url: str) -> tuple[int, int, int, int]:
+    return tuple(query(url, f"SELECT count(*) FROM {table}")[0][0]
                  for table in ("map", "source", "node", "relation"))
 
 
 # --- console-script helpers --------------------------------------------------------------------
 
 
+HOME_DATABASES: dict[Path, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def home_database(databases, tmp_path) -> str:
+    """The database of console-script runs whose home is this test's tmp_path."""
+    HOME_DATABASES[tmp_path] = databases.new(tmp_path, "cli")
+    yield HOME_DATABASES[tmp_path]
+    del HOME_DATABASES[tmp_path]
+
+
 def cli(home: Path, *args: str, cwd: Path | None = None,
         path: Path | None = None) -> subprocess.CompletedProcess:
-    """Run the installed `argmap` script with its instance and database under `home`."""
+    """Run the installed `argmap` script with its instance folder under `home`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
     env["ARGMAP_INSTANCE"] = str(home / "inst")
-    env["DATABASE_URL"] = f"sqlite:///{home / 'cli.sqlite3'}"
+    env["DATABASE_URL"] = HOME_DATABASES[home]
     if path is not None:
         env["PATH"] = str(path)
     return subprocess.run([str(ARGMAP), *args], cwd=cwd or home, env=env, capture_output=True,
@@ -130,10 +153,12 @@ def assert_runner_error(result, *phrases: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def seeded_home(tmp_path_factory) -> Path:
+def seeded_home(tmp_path_factory, databases) -> Path:
     """An instance folder and database on which `argmap init` has run."""
     assert ARGMAP.is_file(), f"console script not installed at {ARGMAP}"
     home = tmp_path_factory.mktemp("seeded")
+    HOME_DATABASES[home] = databases.new(home, "cli")
+    databases.keep(HOME_DATABASES[home])
     proc = cli(home, "init")
     assert proc.returncode == 0, proc.stderr
     return home
@@ -149,17 +174,18 @@ def workdir(tmp_path) -> Path:
 # --- init ------------------------------------------------------------------------------------
 
 
-def test_init_creates_the_database_and_is_safe_to_rerun(tmp_path):
+def test_init_creates_the_database_and_is_safe_to_rerun(tmp_path, home_database):
     db_file = tmp_path / "cli.sqlite3"
     assert not db_file.exists()
+    assert tables(home_database) == []
 
     first = cli(tmp_path, "init")
     assert first.returncode == 0, first.stderr
-    assert f"database: sqlite:///{db_file}" in first.stdout
+    assert f"database: {home_database}" in first.stdout
     assert "treaty-alliance: loaded" in first.stdout
     assert "Traceback" not in first.stderr
-    assert db_file.is_file()
     assert (tmp_path / "inst").is_dir()
+    db_file = home_database
     assert slugs(db_file) == {"treaty-alliance"}
     stored = counts(db_file)
     assert stored == (1, len(SEED_DATA.sources), len(SEED_DATA.nodes), len(SEED_DATA.relations))
@@ -171,9 +197,9 @@ def test_init_creates_the_database_and_is_safe_to_rerun(tmp_path):
     assert counts(db_file) == stored
 
 
-def test_init_through_the_runner_reports_already_present(runner, tmp_path):
+def test_init_through_the_runner_reports_already_present(runner, app):
     # The app fixture has initialised this database already.
-    db_file = tmp_path / "argmap.sqlite3"
+    db_file = app.config["DATABASE_URL"]
     before = counts(db_file)
     assert before[2] == len(SEED_DATA.nodes)
     result = runner.invoke(args=["init"])
@@ -190,18 +216,17 @@ def _seed_dir(root: Path) -> Path:
     return seeds
 
 
-def test_init_with_a_broken_seed_stores_nothing(tmp_path):
+def test_init_with_a_broken_seed_stores_nothing(tmp_path, home_database):
     seeds = _seed_dir(tmp_path)
     proc = cli(tmp_path, "init", "--seeds", str(seeds))
     assert_one_line_error(proc, f"{seeds / 'b-broken.yaml'}:{KIND_LINE}:",
                           "unknown kind 'claimz'")
     # Seeds are checked before anything is written, so not even the schema was created.
-    db_file = tmp_path / "cli.sqlite3"
-    assert not db_file.exists() or query(db_file, "SELECT name FROM sqlite_master") == []
+    assert tables(home_database) == []
 
 
-def test_init_with_a_broken_seed_leaves_existing_maps_alone(runner, tmp_path):
-    db_file = tmp_path / "argmap.sqlite3"
+def test_init_with_a_broken_seed_leaves_existing_maps_alone(runner, app, tmp_path):
+    db_file = app.config["DATABASE_URL"]
     before = counts(db_file)
     seeds = _seed_dir(tmp_path / "extra")
 
@@ -290,8 +315,8 @@ def test_console_script_exports(seeded_home, workdir, fmt):
     assert proc.stderr.strip() == f"wrote {out} ({len(body):,} bytes)"
 
 
-def test_console_script_exports_a_map_file_without_the_database(tmp_path, workdir):
-    db_file = tmp_path / "cli.sqlite3"
+def test_console_script_exports_a_map_file_without_the_database(tmp_path, workdir,
+                                                               home_database):
     proc = cli(tmp_path, "export", str(SEED), "-o", "seed.svg", cwd=workdir)
     assert proc.returncode == 0, proc.stderr
     check_body("svg", (workdir / "seed.svg").read_bytes())
@@ -300,7 +325,7 @@ def test_console_script_exports_a_map_file_without_the_database(tmp_path, workdi
     proc = cli(tmp_path, "export", "mine.yaml", cwd=workdir)
     assert proc.returncode == 0, proc.stderr
     check_body("svg", (workdir / "cli-map.svg").read_bytes())
-    assert not db_file.exists()  # the database was never opened
+    assert not (tmp_path / "cli.sqlite3").exists() and tables(home_database) == []
 
 
 # --- errors: one line on stderr, exit status 1, no traceback ----------------------------------

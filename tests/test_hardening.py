@@ -27,7 +27,7 @@ PAYLOADS = [
     "<![CDATA[ ]]> <!-- --> &amp; &lt;",
     "javascript:alert(1)",
     "{{ 7*7 }} {% raw %}",
-    "\u202eright-to-left \u0000\u0007 control",
+    "\u202eright-to-left \u0007\u001b control",
     "<foreignObject><body onload=alert(1)></foreignObject>",
 ]
 
@@ -45,6 +45,19 @@ def hostile(client, app):
     post(client, f"{MAP}/nodes/thesis/edit", {"kind": "thesis", "title": PAYLOADS[1],
                                               "text": PAYLOADS[0] + PAYLOADS[3]})
     return client
+
+
+def test_nul_characters_are_refused_with_the_field_named(client, app):
+    """PostgreSQL can't store U+0000, so every database refuses it, with a message."""
+    sign_up(client, "mallory")
+    fork_seed(client)
+    reply = post(client, f"{MAP}/nodes/thesis/arguments",
+                 {"form": "evidence", "text": "Evidence", "document": "Doc", "locator": "p. 1",
+                  "quote": "half\x00way"})
+    assert reply.status_code == 422
+    assert "contains a NUL character" in reply.get_data(as_text=True)
+    with app.app_context():
+        assert db.session().exec(select(Node).where(Node.text == "Evidence")).all() == []
 
 
 def test_javascript_urls_are_refused_in_citations(client):

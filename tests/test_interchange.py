@@ -248,6 +248,12 @@ BAD = {
     "argdown-no-parent": (b"+ [A]: dangling\n", "argdown", "has no statement above it"),
     "too-big": (b"[A]: " + b"x" * (3 * 1024 * 1024), "argdown", "limited to"),
     "binary": (bytes(range(256)) * 40, None, "binary file"),
+    "nul-escape": (json.dumps({**_seed_json(), "map": {**_seed_json()["map"],
+                                                        "source_text": "half\u0000way"}}
+                              ).encode(), "json",
+                   "$.map.source_text: contains a NUL character"),
+    "nul-late": (b"[A]: a\n" + b"x" * 70_000 + b"\n[B]: b\x00\n", "argdown",
+                 ":3: contains a NUL byte"),
     "latin-1": ("[Caf\u00e9]: na\u00efve\n".encode("latin-1"), "argdown", "not UTF-8"),
     "empty": (b"  \n\n", None, "empty"),
 }

@@ -11,8 +11,8 @@ from argmap import db, schema
 from argmap.cli import main
 
 
-def test_migrations_match_the_models(tmp_path):
-    engine = create_engine(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+def test_migrations_match_the_models(tmp_path, databases):
+    engine = create_engine(databases.new(tmp_path, "fresh"))
     schema.upgrade(engine)
     assert schema.current(engine) == schema.head()
     with engine.connect() as connection:
@@ -22,10 +22,11 @@ def test_migrations_match_the_models(tmp_path):
     tables = set(inspect(engine).get_table_names())
     assert {"map", "node", "relation", "source", "user", "membership", "invite", "change",
             "rating", "loginattempt", "alembic_version"} <= tables
+    engine.dispose()
 
 
-def test_upgrade_command_and_out_of_date_schema(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+def test_upgrade_command_and_out_of_date_schema(tmp_path, monkeypatch, databases):
+    url = databases.new(tmp_path, "old")
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("ARGMAP_INSTANCE", str(tmp_path / "instance"))
     engine = create_engine(url)
@@ -43,13 +44,16 @@ def test_upgrade_command_and_out_of_date_schema(tmp_path, monkeypatch):
     assert upgraded.exit_code == 0, upgraded.output
     assert f"-> {schema.head()}" in upgraded.output
     assert schema.current(engine) == schema.head()
+    engine.dispose()
 
 
-def test_a_database_from_before_migrations_is_named(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'legacy.sqlite3'}"
+def test_a_database_from_before_migrations_is_named(tmp_path, monkeypatch, databases):
+    url = databases.new(tmp_path, "legacy")
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("ARGMAP_INSTANCE", str(tmp_path / "instance"))
-    SQLModel.metadata.create_all(create_engine(url))  # as argmap did before migrations
+    engine = create_engine(url)
+    SQLModel.metadata.create_all(engine)  # as argmap did before migrations
+    engine.dispose()
     result = CliRunner().invoke(main, ["init"])
     assert result.exit_code == 1 and "was created before argmap used migrations" in \
         result.output

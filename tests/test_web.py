@@ -58,7 +58,7 @@ def test_a_diagram_is_rendered_once_per_revision(app, client, monkeypatch):
     assert "Graphviz" in page.get_data(as_text=True)
 
 
-def test_a_rebuilt_database_does_not_reuse_old_diagrams(app, client, tmp_path):
+def test_a_rebuilt_database_does_not_reuse_old_diagrams(app, client, tmp_path, databases):
     from argmap import create_app, db
     from argmap.cli import initialise
 
@@ -70,7 +70,7 @@ def test_a_rebuilt_database_does_not_reuse_old_diagrams(app, client, tmp_path):
                                                "title: REBUILT tying the SMA to tariffs breaks"
                                                " the"), encoding="utf-8")
     # Same instance folder (and render cache), a fresh database: ids and revisions repeat.
-    rebuilt = create_app({**app.config, "DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite3'}"})
+    rebuilt = create_app({**app.config, "DATABASE_URL": databases.new(tmp_path, "new")})
     with rebuilt.app_context():
         initialise(seeds)
         db.close_session()

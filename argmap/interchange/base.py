@@ -28,6 +28,9 @@ def decode(raw: bytes, name: str) -> str:
     if b"\x00" in raw[:65536]:
         raise MapFileError(name, "this is a binary file, not a map (JSON, Argdown, AIF or "
                                  "Kialo text)")
+    if b"\x00" in raw:
+        raise MapFileError(name, "contains a NUL byte, which a map cannot hold",
+                           line=raw[:raw.index(b"\x00")].count(b"\n") + 1)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

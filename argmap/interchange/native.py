@@ -57,6 +57,8 @@ class _Reader:
             return None
         if not isinstance(value, str):
             self.fail(path, "expected text")
+        if "\x00" in value:
+            self.fail(path, "contains a NUL character (U+0000), which a map cannot hold")
         return value
 
     def list(self, value, path: str):
