@@ -1,4 +1,5 @@
-# argmap: `make run` sets everything up and serves the seeded map; `make test` runs every test.
+# argmap: `make run` sets everything up and serves the seeded map; `make test` runs every test,
+# once on SQLite and once on a throwaway PostgreSQL server that the tests start themselves.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -11,22 +12,21 @@ PORT ?= 5000
 APT_PACKAGES := graphviz fonts-dejavu-core fonts-nanum nodejs npm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench setup system-deps browser-deps lint clean
+.PHONY: run test bench setup system-deps browser-deps postgres-deps bench-deps lint clean
 
 run: setup
 	$(BIN)/argmap init
 	@echo "argmap: open http://$(HOST):$(PORT)/ in your browser"
 	$(BIN)/argmap serve --host $(HOST) --port $(PORT)
 
-test: setup browser-deps
+test: setup browser-deps postgres-deps
 	$(BIN)/ruff check argmap tests bench
 	$(BIN)/pytest
+	$(BIN)/pytest --db=postgresql
 
-# Figures, not pass/fail: see bench/.
-bench: setup
-	$(BIN)/python bench/evaluate.py
-	$(BIN)/python bench/pages.py
-	$(BIN)/python bench/editors.py
+# Figures, not pass/fail (except lost writes): one table, see bench/run.py.
+bench: setup postgres-deps bench-deps
+	$(BIN)/python bench/run.py
 
 lint: setup
 	$(BIN)/ruff check argmap tests
@@ -74,6 +74,30 @@ browser-deps:
 	  else \
 	    echo "argmap: the browser tests need Chromium; install it, or set ARGMAP_CHROMIUM"; \
 	    echo "  to its path, then run make test again."; exit 1; \
+	  fi; }
+
+# The PostgreSQL run (and P5) `initdb` a throwaway server: they need PostgreSQL's server
+# programs, and, as root, the 'postgres' user that Debian's package creates.
+postgres-deps:
+	@[ -n "$$ARGMAP_PG_BIN" ] || command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null; then \
+	    echo "argmap: installing PostgreSQL for the PostgreSQL test run"; \
+	    $(SUDO) apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else \
+	    echo "argmap: the PostgreSQL test run needs PostgreSQL's server programs (initdb,"; \
+	    echo "  pg_ctl); install PostgreSQL or set ARGMAP_PG_BIN to their folder."; exit 1; \
+	  fi; }
+
+# P4 loads gunicorn with wrk (loopback only).
+bench-deps:
+	@command -v wrk >/dev/null || { \
+	  if command -v apt-get >/dev/null; then \
+	    echo "argmap: installing wrk for the load figure (P4)"; \
+	    $(SUDO) apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else \
+	    echo "argmap: P4 needs wrk; install it, or read P4 as not measured."; \
 	  fi; }
 
 $(VENDOR) &: package.json package-lock.json

@@ -59,23 +59,42 @@ def create_schema(bind: Engine) -> None:
 
 @contextmanager
 def snapshot(db_session: Session) -> Iterator[Session]:
-    """Several reads that see one state of the database, even while other processes commit.
+    """A session whose reads all see one state of the database, while others commit.
 
-    SQLite's driver runs each SELECT outside a transaction, so without this a map read in
-    four queries could mix two states (a relation to a node the first query did not see).
-    A read transaction (BEGIN ... COMMIT) pins one snapshot; inside a write transaction the
-    reads are consistent already.
+    A map is read in four queries; without one snapshot they could mix two states (a
+    relation to a node the first query did not see). Inside a write transaction the reads
+    are consistent already: the writer holds the map's lock (see maps.bump_revision).
+    - SQLite's driver runs each SELECT outside a transaction: a BEGIN ... COMMIT pins one.
+    - PostgreSQL's READ COMMITTED gives each statement its own snapshot, and a transaction's
+      isolation can't change once it has begun. A transaction that has written nothing is
+      ended (there is nothing to commit) and the reads run in a REPEATABLE READ one, on the
+      same connection, so a request never holds two connections from the pool.
     """
+    db_session.flush()
     connection = db_session.connection()
-    raw = connection.connection.dbapi_connection
-    if connection.dialect.name != "sqlite" or raw.in_transaction:
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.dbapi_connection
+        if raw.in_transaction:
+            yield db_session
+            return
+        raw.execute("BEGIN")
+        try:
+            yield db_session
+        finally:
+            raw.execute("COMMIT")
+    elif connection.dialect.name == "postgresql":
+        wrote = connection.exec_driver_sql("SELECT pg_current_xact_id_if_assigned()").scalar()
+        if wrote is not None:
+            yield db_session
+            return
+        db_session.commit()
+        db_session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        try:
+            yield db_session
+        finally:
+            db_session.commit()
+    else:
         yield db_session
-        return
-    raw.execute("BEGIN")
-    try:
-        yield db_session
-    finally:
-        raw.execute("COMMIT")
 
 
 @contextmanager

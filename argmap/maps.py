@@ -134,8 +134,8 @@ def load_map_data(session: Session, *, slug: str) -> MapData:
     """Snapshot a stored map for rendering and export, in a fixed number of queries."""
     from argmap.db import snapshot
 
-    with snapshot(session):
-        return _load_map_data(session, slug)
+    with snapshot(session) as reader:
+        return _load_map_data(reader, slug)
 
 
 def _load_map_data(session: Session, slug: str) -> MapData:

@@ -49,7 +49,7 @@ def median_time(work, runs: int = 5) -> float:
     return statistics.median(times)
 
 
-def main() -> int:
+def rows() -> list[tuple[str, str, str]]:
     folder = Path(tempfile.mkdtemp(prefix="argmap-bench-"))
     os.environ["ARGMAP_INSTANCE"] = str(folder / "instance")
     app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
@@ -111,13 +111,9 @@ def main() -> int:
     rows.append(("P7", "10,000-node map: focused diagram (depth 2), cold",
                  f"{focused:.2f} s"))
 
-    width = max(len(r[1]) for r in rows)
-    for key, what, figure in rows:
-        print(f"{key}  {what:<{width}}  {figure}")
-    print("P4, P5 (gunicorn load and concurrent editors on SQLite/PostgreSQL): not measured "
-          "yet; see the closing note of the session that added this file.")
-    return 0
+    return rows
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    for row in rows():
+        print("  ".join(row))

@@ -85,8 +85,9 @@ class Cluster:
 
     def restart(self) -> None:
         """Stop and start again on the same port: every open connection breaks."""
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate",
-                  "-w", "restart")
+        # -l: the new server must not hold this process's pipes open.
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l",
+                  str(self.root / "server.log"), "-m", "immediate", "-w", "restart")
 
     def stop(self) -> None:
         subprocess.run([*self.runas, str(self.bindir / "pg_ctl"), "-D", str(self.data),

@@ -6,7 +6,6 @@ import json
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -15,16 +14,22 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from tests.browser.conftest import free_port
 
 
 @pytest.fixture
-def gunicorn(tmp_path):
+def server_database(databases, tmp_path) -> str:
+    return databases.new(tmp_path, "argmap")
+
+
+@pytest.fixture
+def gunicorn(tmp_path, server_database):
     """`argmap serve --workers 2` on a free port; yields its URL once both workers answer."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "ARGMAP_INSTANCE": str(tmp_path)}
+    env = {**os.environ, "ARGMAP_INSTANCE": str(tmp_path), "DATABASE_URL": server_database}
     server = subprocess.Popen([sys.executable, "-m", "argmap.cli", "serve", "--workers", "2",
                                "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True)
@@ -80,7 +85,7 @@ def test_two_workers_share_sessions_and_edits(gunicorn):
         assert "Seen by every worker." in outline and "Signed in as" in outline
 
 
-def test_concurrent_editors_lose_nothing(gunicorn, tmp_path):
+def test_concurrent_editors_lose_nothing(gunicorn, server_database):
     """Eight sessions add nodes at once through two workers: every addition is acknowledged
     and stored (no duplicate keys, no half-read maps, no errors)."""
     owner_with_a_fork(gunicorn, "Busy")
@@ -104,6 +109,20 @@ def test_concurrent_editors_lose_nothing(gunicorn, tmp_path):
     for thread in threads:
         thread.join()
     assert failures == []
-    stored = {row[0] for row in sqlite3.connect(tmp_path / "argmap.sqlite3").execute(
-        "SELECT text FROM node WHERE text LIKE 'Editor %'")}
+    engine = create_engine(server_database)
+    with engine.connect() as connection:
+        stored = set(connection.execute(text(
+            "SELECT text FROM node WHERE text LIKE 'Editor %'")).scalars())
+    engine.dispose()
     assert len(done) == 32 and set(done) == stored
+
+
+def test_the_pool_survives_a_database_restart(app, client, postgres_cluster):
+    """Connections broken by a server restart are replaced (pre-ping), not served as errors."""
+    assert client.get("/healthz").status_code == 200
+    engine = app.extensions["argmap.engine"]
+    assert engine.pool.checkedin() >= 1  # a pooled connection that the restart will break
+    postgres_cluster.restart()
+    for path in ("/healthz", "/maps/treaty-alliance", "/healthz"):
+        reply = client.get(path)
+        assert reply.status_code == 200, (path, reply.get_data(as_text=True)[:300])

@@ -1,5 +1,5 @@
 """Browser tests: Playwright drives Debian's chromium (through executable_path) against real
-`argmap serve` processes on free ports, sharing one SQLite file like several workers would."""
+`argmap serve` processes on free ports, sharing one database like several workers would."""
 
 import os
 import shutil
@@ -30,10 +30,10 @@ def free_port() -> int:
 class Server:
     """One `argmap serve` process; several of them on one instance act like workers."""
 
-    def __init__(self, instance: Path):
+    def __init__(self, instance: Path, database_url: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "ARGMAP_INSTANCE": str(instance)}
+        env = {**os.environ, "ARGMAP_INSTANCE": str(instance), "DATABASE_URL": database_url}
         self.log = open(instance / f"serve-{self.port}.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
             [sys.executable, "-m", "argmap.cli", "serve", "--port", str(self.port)],
@@ -63,16 +63,21 @@ def instance(tmp_path):
 
 
 @pytest.fixture
-def server(instance):
-    srv = Server(instance)
+def server_database(databases, instance) -> str:
+    return databases.new(instance, "argmap")
+
+
+@pytest.fixture
+def server(instance, server_database):
+    srv = Server(instance, server_database)
     yield srv
     srv.stop()
 
 
 @pytest.fixture
-def second_server(instance, server):
+def second_server(instance, server_database, server):
     """Another process on the same database, as a second worker would be."""
-    srv = Server(instance)
+    srv = Server(instance, server_database)
     yield srv
     srv.stop()
 
