@@ -14,6 +14,7 @@ from sqlmodel import func, select
 from argmap import db
 from argmap.errors import MapFileError
 from argmap.interchange import detect, read, write
+from argmap.mapdata import MapData, NodeData, RelationData
 from argmap.mapfile import load_map_file
 from argmap.maps import attach_text, get_map, import_map, load_map_data
 from argmap.models import Map, Node
@@ -93,6 +94,30 @@ def test_seed_survives_the_round_trip(fmt):
     _found, imported = read(exported.encode(), f"seed.{fmt}")
     assert imported.warnings == []
     assert shape(imported.data) == shape(SEED)
+
+
+NASTY = ("Cost #1 of [the] SMA <draft> {data} // no comment /* nor this */ a\\b "
+         "@[mention] *stars* _under_ #(tag) 50/50 http://x.example/a_b (paren)")
+
+
+def test_argdown_texts_with_syntax_characters_come_back_unchanged():
+    data = MapData(slug="nasty", title="Nasty", nodes=(
+        NodeData(key="thesis", kind="thesis", text=NASTY, title="Thesis"),
+        NodeData(key="c", kind="claim", text="#heading-like start", title="C",
+                 tags=("a (b) #c", "plain")),
+        NodeData(key="e", kind="evidence", text="- dash + plus <- arrow", title="E")),
+        relations=(RelationData(kind="support", source="c", target="thesis"),
+                   RelationData(kind="support", source="e", target="c")))
+    exported = write(data, "argdown")
+    assert "\\#1" in exported and "\\// no comment" in exported
+    _fmt, imported = read(exported.encode(), "nasty.argdown")
+    assert imported.warnings == []
+    back = {n.key: n for n in imported.data.nodes}
+    assert back["thesis"].text == NASTY
+    assert back["c"].text == "#heading-like start"
+    assert set(back["c"].tags) == {"a (b) #c", "plain"}
+    assert back["e"].text == "- dash + plus <- arrow"
+    assert shape(imported.data) == shape(data)
 
 
 def test_importing_the_seed_argdown_recreates_it(runner, app, tmp_path):

@@ -3,6 +3,8 @@
 Writing: claims and theses are statements `[Title]: text`; evidence, rebuttals and any reason
 whose inference is undercut are arguments `<Title>: text`, so that `_` can undercut them.
 Kinds become tags. Citations, passages and authors are not carried (use argmap JSON for that).
+In texts and tags, characters that Argdown would read as syntax are escaped with a backslash
+(Argdown's escape), and the reader takes `\\X` as the character X.
 """
 
 import re
@@ -20,6 +22,27 @@ SYMBOL = {"support": "+", "attack": "-", "undercut": "_"}
 def _clean(text: str) -> str:
     return " ".join(text.split()).replace("[", "(").replace("]", ")").replace("<", "(") \
         .replace(">", ")").replace("#", "no.")
+
+
+# Characters the Argdown syntax would read in a text (tags, comments, data, mentions, links,
+# emphasis) are written with a backslash, which Argdown reads as "this character itself".
+SYNTAX = re.compile(r"[\\#\[\]<>{}@*_()]|/(?=[/*])")
+ESCAPED = re.compile(r"\\(.)")
+HIDDEN = 0xF0000  # escaped ASCII characters are parked here while a line is parsed
+
+
+def escape(text: str) -> str:
+    return SYNTAX.sub(lambda m: "\\" + m.group(0), text)
+
+
+def _hide(line: str) -> str:
+    """Replace each escaped character by a stand-in that no syntax rule matches."""
+    return ESCAPED.sub(lambda m: chr(HIDDEN + ord(m.group(1))) if ord(m.group(1)) < 128
+                       else m.group(1), line)
+
+
+def _reveal(text: str) -> str:
+    return re.sub("[\U000F0000-\U000F007F]", lambda m: chr(ord(m.group(0)) - HIDDEN), text)
 
 
 def titles(data: MapData) -> dict[str, str]:
@@ -62,9 +85,9 @@ def write_argdown(data: MapData) -> str:
             return ref
         written.add(key)
         tags = f" #{node.kind}" + (" #(editor addition)" if node.origin == "editor" else "")
-        tags += "".join(f" #{t}" if re.fullmatch(r"[\w-]+", t) else f" #({_clean(t)})"
+        tags += "".join(f" #{t}" if re.fullmatch(r"[\w-]+", t) else f" #({escape(t)})"
                         for t in node.tags)
-        return f"{ref}: {' '.join(node.text.split())}{tags}"
+        return f"{ref}: {escape(' '.join(node.text.split()))}{tags}"
 
     def tree(key: str, depth: int, trail: tuple[str, ...]):
         if key in trail:  # a cycle: the reference above is enough
@@ -168,7 +191,7 @@ class _Reader:
         in_comment = False
         for number in range(start, len(lines)):
             line_no = number + 1
-            raw = lines[number]
+            raw = _hide(lines[number])
             if in_comment:
                 if "*/" in raw or "-->" in raw:
                     in_comment = False
@@ -264,11 +287,13 @@ class _Reader:
                     kind = "rebuttal"
                 else:
                     kind = "claim"
-            nodes.append(NodeData(key=keys[title], kind=kind, text=node["text"] or title,
-                                  title=title[:120] if title != node["text"] else None,
+            nodes.append(NodeData(key=keys[title], kind=kind,
+                                  text=_reveal(node["text"] or title),
+                                  title=_reveal(title)[:120] if title != node["text"] else None,
                                   origin="editor" if "editor addition" in node["tags"]
                                   else "document",
-                                  tags=tuple(t for t in node["tags"] if t != "editor addition")))
+                                  tags=tuple(_reveal(t) for t in node["tags"]
+                                             if t != "editor addition")))
         relations, seen = [], set()
         for kind, source, target, _line in self.relations:
             pair = (keys[source], keys[target])
