@@ -26,13 +26,15 @@ def _clean(text: str) -> str:
 
 # Characters the Argdown syntax would read in a text (tags, comments, data, mentions, links,
 # emphasis) are written with a backslash, which Argdown reads as "this character itself".
-SYNTAX = re.compile(r"[\\#\[\]<>{}@*_()]|/(?=[/*])")
+SYNTAX = re.compile(r"[\\#\[\]<>{}@*_]|/(?=[/*])")
 ESCAPED = re.compile(r"\\(.)")
 HIDDEN = 0xF0000  # escaped ASCII characters are parked here while a line is parsed
 
 
-def escape(text: str) -> str:
-    return SYNTAX.sub(lambda m: "\\" + m.group(0), text)
+def escape(text: str, also: str = "") -> str:
+    """`text` with Argdown's syntax characters (and those in `also`) backslash-escaped."""
+    return re.sub(SYNTAX.pattern + (f"|[{re.escape(also)}]" if also else ""),
+                  lambda m: "\\" + m.group(0), text)
 
 
 def _hide(line: str) -> str:
@@ -85,7 +87,7 @@ def write_argdown(data: MapData) -> str:
             return ref
         written.add(key)
         tags = f" #{node.kind}" + (" #(editor addition)" if node.origin == "editor" else "")
-        tags += "".join(f" #{t}" if re.fullmatch(r"[\w-]+", t) else f" #({escape(t)})"
+        tags += "".join(f" #{t}" if re.fullmatch(r"[\w-]+", t) else f" #({escape(t, also='()')})"
                         for t in node.tags)
         return f"{ref}: {escape(' '.join(node.text.split()))}{tags}"
 
