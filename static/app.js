@@ -19,7 +19,18 @@
     const instance = window.svgPanZoom(svg, {
       zoomScaleSensitivity: 0.25, minZoom: 0.2, maxZoom: 25, fit: true, center: true,
       dblClickZoomEnabled: false, preventMouseEventsDefault: false,
+      // A plain wheel scrolls the page; Ctrl/Cmd + wheel (and a touchpad pinch, which the
+      // browser reports as one) zooms, below.
+      mouseWheelZoomEnabled: false,
     });
+    svg.addEventListener("wheel", function (event) {
+      if (!event.ctrlKey && !event.metaKey) return;
+      event.preventDefault();
+      const box = svg.getBoundingClientRect();
+      const step = Math.min(Math.max(-event.deltaY, -100), 100) / 400; // ±0.25 at most
+      instance.zoomAtPointBy(1 + step, { x: event.clientX - box.left,
+                                         y: event.clientY - box.top });
+    }, { passive: false });
     panZoom = { svg: svg, api: instance };
     if (savedView) {
       // Zoom is relative to the fitted size, which changes with the drawing: keep the scale.

@@ -142,3 +142,29 @@ def test_back_button_returns_to_the_previous_node(page, server, owned):
     page.go_back()
     expect(page).to_have_url(re.compile(r"node=thesis$"))
     expect(page.locator("#node-detail")).to_have_attribute("data-key", "thesis")
+
+
+def test_the_wheel_scrolls_the_page_and_ctrl_wheel_zooms_the_diagram(page, server):
+    page.set_viewport_size({"width": 1400, "height": 700})
+    page.goto(server.url + "/maps/treaty-alliance")
+    viewport = page.locator("#diagram svg g.svg-pan-zoom_viewport")
+    expect(viewport).to_have_count(1)
+    page.evaluate("window.scrollTo(0, 300)")
+    box = page.locator("#diagram svg").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, max(box["y"], 0) + 100)
+    before = viewport.get_attribute("transform")
+    page.mouse.wheel(0, -200)  # up: svg-pan-zoom alone would zoom in here
+    for _ in range(50):  # wait_for_function would need eval, which the CSP forbids
+        if page.evaluate("window.scrollY") < 300:
+            break
+        time.sleep(0.05)
+    time.sleep(0.3)
+    assert page.evaluate("window.scrollY") == 100
+    assert viewport.get_attribute("transform") == before  # the page scrolled, no zoom
+    box = page.locator("#diagram svg").bounding_box()  # it moved down with the page
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 100)
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -200)
+    page.keyboard.up("Control")
+    expect(viewport).not_to_have_attribute("transform", before)
+    assert page.evaluate("window.scrollY") == 100  # zoomed, the page stayed put
