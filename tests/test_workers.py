@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -83,6 +84,25 @@ def test_two_workers_share_sessions_and_edits(gunicorn):
     for _ in range(12):  # each request may land on either worker
         outline = owner.page("/maps/workers?view=outline")
         assert "Seen by every worker." in outline and "Signed in as" in outline
+
+
+def test_invites_and_login_limits_hold_across_workers(gunicorn):
+    """An invite made through one worker admits through any; failed logins add up across
+    workers to one limit."""
+    owner = owner_with_a_fork(gunicorn, "Shared")
+    page = owner.form("/maps/shared/sharing/invites", {"role": "editor", "days": ""})
+    link = re.search(r"/join/[\w-]+", page).group(0)
+    guest = Visitor(gunicorn)
+    guest.form(link, {"as": "guest", "name": "Gus"})
+    for _ in range(6):  # each request may land on either worker
+        assert "Shared" in guest.page("/maps/shared?view=outline")
+    statuses = []
+    for _ in range(7):
+        try:
+            Visitor(gunicorn).form("/login", {"username": "olivia", "password": "wrong"})
+        except urllib.error.HTTPError as exc:
+            statuses.append(exc.code)
+    assert statuses == [422] * 5 + [429] * 2
 
 
 def test_concurrent_editors_lose_nothing(gunicorn, server_database):
