@@ -71,3 +71,22 @@ def test_reading_switch_for_this_session(client, app):
     assert '<option value="plain" selected>' in other
     bad = post(client, f"{SEED}/whatif", {"action": "reading", "reading": "loose"})
     assert bad.status_code == 400
+
+
+def test_a_session_can_hide_the_evaluation(client, app):
+    post(client, f"{SEED}/whatif", {"key": ANSWERS[0], "action": "withdraw"})
+    reply = post(client, f"{SEED}/whatif", {"action": "reading", "reading": "hidden"},
+                 htmx="panel")
+    assert reply.status_code == 200 and "map-changed" in reply.headers["HX-Trigger"]
+    outline = client.get(f"{SEED}?view=outline").get_data(as_text=True)
+    assert '<option value="hidden" selected>' in outline
+    assert 'class="eval ' not in outline and "What-if" not in outline
+    assert 'id="o-thesis"' in outline  # the map itself is all there
+    panel = client.get(f"{SEED}?node=mdt-commits-defense").get_data(as_text=True)
+    assert "evaluation-box" not in panel and "Attacked by" in panel
+    diagram = client.get(SEED).get_data(as_text=True)
+    assert "<svg" in diagram and "STANDS" not in diagram and "DEFEATED" not in diagram
+    assert "STANDS" in app.test_client().get(SEED).get_data(as_text=True)  # others: shown
+    post(client, f"{SEED}/whatif", {"action": "reading", "reading": "plain"})
+    assert thesis_state(client)[0] in ("IN", "OUT")  # back, with the what-if kept
+    assert "What-if (only you see this)" in client.get(SEED).get_data(as_text=True)

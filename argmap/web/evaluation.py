@@ -14,7 +14,14 @@ from argmap.maps import bump_revision, load_map_data
 from argmap.ratings import rate
 from argmap.web.auth import current
 from argmap.web.guard import load_map
-from argmap.web.page import FormState, map_url, render_map_page, view_name, wants_fragment
+from argmap.web.page import (
+    HIDDEN,
+    FormState,
+    map_url,
+    render_map_page,
+    view_name,
+    wants_fragment,
+)
 
 bp = Blueprint("evaluation", __name__, url_prefix="/maps/<slug>")
 REFRESH_VIEWS = json.dumps({"map-changed": {"panel": "fresh"}})
@@ -48,8 +55,9 @@ def whatif(slug: str):
         keys = []
     elif action == "reading":  # how support is read, also only for this session
         reading = request.form.get("reading", "")
-        if reading not in READINGS:
-            raise InvalidInput("choose the plain or the necessary reading", field="reading")
+        if reading not in (*READINGS, HIDDEN):
+            raise InvalidInput("choose the plain or the necessary reading, or hide the "
+                               "evaluation", field="reading")
         cookie["reading"] = {**cookie.get("reading", {}), slug: reading}
     elif action not in ("withdraw", "restore"):
         raise InvalidInput("unknown what-if action", field="action")

@@ -59,6 +59,7 @@ def field_error(exc: InvalidInput, fields, default: str) -> dict[str, str]:
 
 LAZY_DIAGRAM_NODES = 150  # above this, the page does not wait for `dot`
 PAGE_OPTIONS = ExportOptions(evaluation=True)  # the page shows the evaluation; exports don't
+HIDDEN = "hidden"  # a session's choice to see the map without the evaluation
 
 
 def whatif(slug: str, data) -> tuple[str, ...]:
@@ -106,8 +107,13 @@ def render_map_page(session: Session, *, slug: str, view: str, node_key: str | N
                "export": export_choices()}
     withdrawn = whatif(slug, data)
     reading = cookie.get("reading", {}).get(slug, "plain")
-    context["evaluation"] = evaluate(data, base=base_scores(session, slug=slug),
-                                     withdrawn=withdrawn, reading=reading)
+    options, drawn_reading = PAGE_OPTIONS, reading
+    if reading == HIDDEN:  # no marks anywhere, and the what-if is set aside
+        context["evaluation"], withdrawn = None, ()
+        options, drawn_reading = ExportOptions(), "plain"
+    else:
+        context["evaluation"] = evaluate(data, base=base_scores(session, slug=slug),
+                                         withdrawn=withdrawn, reading=reading)
     context["withdrawn"], context["reading"] = withdrawn, reading
     if "maps/_view.html" in wants:
         if view == "diagram":
@@ -119,7 +125,8 @@ def render_map_page(session: Session, *, slug: str, view: str, node_key: str | N
                 if len(data.nodes) > limit:  # no point in drawing it later either
                     raise TooLarge(len(data.nodes), limit)
                 svg = map_diagram(session, slug=slug, fmt="svg", data=data, links=True,
-                                  options=PAGE_OPTIONS, withdrawn=withdrawn, reading=reading,
+                                  options=options, withdrawn=withdrawn,
+                                  reading=drawn_reading,
                                   cached_only=lazy)
                 if svg is None:
                     context["diagram_pending"] = True
