@@ -4,6 +4,7 @@ Passwords are hashed with scrypt (werkzeug's default) and never stored or logged
 text. Failed logins are counted in the database, so every worker process sees the same count.
 """
 
+import hashlib
 from datetime import datetime, timedelta
 from typing import ClassVar
 
@@ -37,7 +38,13 @@ class User(SQLModel, table=True):
     is_anonymous: ClassVar[bool] = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """The session's user id, stamped with the password: a new password ends every other
+        session (their stamp no longer matches; see web.auth.load_user)."""
+        return f"{self.id}:{self.stamp}"
+
+    @property
+    def stamp(self) -> str:
+        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
 
     @property
     def label(self) -> str:
@@ -47,6 +54,10 @@ class User(SQLModel, table=True):
 class SignUp(SQLModel):
     username: str = Field(max_length=40, schema_extra={"pattern": USERNAME_PATTERN})
     display_name: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=PASSWORD_MIN, max_length=200)
+
+
+class NewPassword(SQLModel):
     password: str = Field(min_length=PASSWORD_MIN, max_length=200)
 
 
@@ -107,4 +118,29 @@ def check_login(session: Session, *, username: str, password: str, address: str)
         session.add(LoginAttempt(key=addr_key, at=now))
         raise InvalidInput("wrong username or password", field="password")
     session.execute(delete(LoginAttempt).where(LoginAttempt.key == name_key))
+    return user
+
+
+def set_password(session: Session, *, user: User, password: str) -> None:
+    if user.is_guest:
+        raise InvalidInput("guests have no password", field="username")
+    values = validate(NewPassword, {"password": password or ""})
+    user.password_hash = generate_password_hash(values.password)
+    session.add(user)
+    session.flush()
+
+
+def change_password(session: Session, *, user: User, new: str) -> None:
+    """Set a new password; the caller has checked the current one (check_login)."""
+    if check_password_hash(user.password_hash or "", new or ""):
+        raise InvalidInput("the new password is the same as the current one",
+                           field="password")
+    set_password(session, user=user, password=new)
+
+
+def find_account(session: Session, *, username: str) -> User:
+    user = session.exec(select(User).where(User.username == (username or "").strip().lower(),
+                                           User.is_guest.is_(False))).first()
+    if user is None:
+        raise InvalidInput(f"no account named '{username}'", field="username")
     return user

@@ -290,8 +290,10 @@ def attach_text_command(slug: str, text_file: str) -> None:
 
 
 def register(app: Flask) -> None:
+    from argmap.usercli import user_group
+
     for command in (init_command, serve_command, export_command, import_command,
-                    evaluate_command, attach_text_command, db_group):
+                    evaluate_command, attach_text_command, db_group, user_group):
         app.cli.add_command(command)
 
 

@@ -131,7 +131,9 @@ def world(tmp_path_factory, databases):
         # Without passage anchors, any text can be attached (anchors are tested elsewhere).
         with db.transaction(session):
             session.execute(update(Node).values(passage_quote=None, passage_paragraph=None))
-        users = {u.username or "guest": u.id for u in session.exec(select(User))}
+        accounts = session.exec(select(User)).all()
+        users = {u.username or "guest": u.id for u in accounts}
+        logins = {u.username or "guest": u.get_id() for u in accounts}  # session cookies
         per_map = {}
         for name in MAPS:
             found = get_map(session, slug=name)
@@ -149,8 +151,8 @@ def world(tmp_path_factory, databases):
         db.close_session()
     app.extensions["argmap.engine"].dispose()
     return {"url": url, "users": {
-        "guest": users["guest"], "viewer": users["viewer"], "editor": users["editor"],
-        "owner": users["owner"], "non-member": users["stranger"]}, "maps": per_map}
+        "guest": logins["guest"], "viewer": logins["viewer"], "editor": logins["editor"],
+        "owner": logins["owner"], "non-member": logins["stranger"]}, "maps": per_map}
 
 
 def _footprint(session, slug: str):
@@ -177,7 +179,7 @@ def test_access(world, databases, tmp_path, role, visibility, route):
     client = app.test_client()
     if role != "anonymous":  # the session Flask-Login's login_user would create
         with client.session_transaction() as cookie:
-            cookie["_user_id"] = str(world["users"][role])
+            cookie["_user_id"] = world["users"][role]
             cookie["_fresh"] = True
     fill = {"slug": visibility, "toggle": "0" if visibility == "public" else "1",
             **world["maps"][visibility]}
@@ -225,7 +227,7 @@ def test_creating_a_map_needs_an_account(world, databases, tmp_path, role, allow
     client = app.test_client()
     if role != "anonymous":
         with client.session_transaction() as cookie:
-            cookie["_user_id"] = str(world["users"][role])
+            cookie["_user_id"] = world["users"][role]
     reply = post(client, "/maps", {"title": "Brand new"})
     assert (reply.status_code == 303) is allowed
     assert reply.status_code == (303 if allowed else 403)

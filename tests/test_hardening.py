@@ -227,3 +227,54 @@ def test_expired_invites_do_not_work(client, app):
     assert app.test_client().get(link).status_code == 404
     bad = post(client, f"{MAP}/sharing/invites", {"role": "viewer", "days": "0"})
     assert bad.status_code == 422 and "1 to 365" in bad.get_data(as_text=True)
+
+
+def test_changing_the_password_ends_other_sessions(client, app):
+    sign_up(client, "olivia")
+    laptop = app.test_client()
+    assert post(laptop, "/login", {"username": "olivia",
+                                   "password": "correct horse 1"}).status_code == 303
+    assert "Signed in as" in laptop.get("/").get_data(as_text=True)
+    wrong = post(client, "/account", {"current_password": "nope nope nope",
+                                      "new_password": "battery staple 22"})
+    html = wrong.get_data(as_text=True)
+    assert wrong.status_code == 422 and 'id="account-current_password-error"' in html
+    assert "this is not your current password" in html and "nope nope" not in html
+    short = post(client, "/account", {"current_password": "correct horse 1",
+                                      "new_password": "short"})
+    assert short.status_code == 422 and "at least 10 characters" in short.get_data(
+        as_text=True)
+    done = post(client, "/account", {"current_password": "correct horse 1",
+                                     "new_password": "battery staple 22"})
+    assert done.status_code == 200 and "Password changed" in done.get_data(as_text=True)
+    assert "Signed in as" in client.get("/").get_data(as_text=True)  # this session stays
+    assert "Signed in as" not in laptop.get("/").get_data(as_text=True)  # the other ended
+    assert post(laptop, "/login", {"username": "olivia",
+                                   "password": "correct horse 1"}).status_code == 422
+    assert post(laptop, "/login", {"username": "olivia",
+                                   "password": "battery staple 22"}).status_code == 303
+
+
+def test_the_account_page_needs_a_login_and_csrf(client, app):
+    reply = client.get("/account")
+    assert reply.status_code == 302 and "/login" in reply.headers["Location"]
+    sign_up(client, "olivia")
+    forged = client.post("/account", data={"current_password": "correct horse 1",
+                                           "new_password": "battery staple 22"})
+    assert forged.status_code == 400  # no CSRF token
+
+
+def test_an_operator_sets_a_forgotten_password(runner, client, app):
+    sign_up(client, "olivia")
+    result = runner.invoke(args=["user", "password", "olivia"],
+                           input="battery staple 22\nbattery staple 22\n")
+    assert result.exit_code == 0, result.output
+    assert "olivia: password set" in result.output
+    assert "Signed in as" not in client.get("/").get_data(as_text=True)
+    assert post(client, "/login", {"username": "olivia",
+                                   "password": "battery staple 22"}).status_code == 303
+    missing = runner.invoke(args=["user", "password", "nobody"], input="x" * 12 + "\n" +
+                            "x" * 12 + "\n")
+    assert missing.exit_code == 1 and "no account named 'nobody'" in missing.output
+    weak = runner.invoke(args=["user", "password", "olivia", "--password", "short"])
+    assert weak.exit_code == 1 and "at least 10 characters" in weak.output

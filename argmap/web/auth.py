@@ -1,11 +1,13 @@
 """Sign up, log in and log out (Flask-Login sessions)."""
 
-from flask import Blueprint, Flask, redirect, render_template, request, url_for
-from flask_login import LoginManager, current_user, login_user, logout_user
+import hmac
+
+from flask import Blueprint, Flask, abort, redirect, render_template, request, url_for
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
 from argmap import db
 from argmap.access import guest_is_valid
-from argmap.accounts import TooManyAttempts, User, check_login, sign_up
+from argmap.accounts import TooManyAttempts, User, change_password, check_login, sign_up
 from argmap.errors import InvalidInput
 from argmap.web.page import FormState, field_error
 
@@ -14,11 +16,14 @@ login_manager = LoginManager()
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
+def load_user(session_id: str) -> User | None:
     session = db.session()
+    user_id, _, stamp = session_id.partition(":")
     user = session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or not hmac.compare_digest(user.stamp, stamp):
+        return None  # unknown, or the password changed since this session began
     # A guest's access ends with their invite link.
-    return user if user is not None and guest_is_valid(session, user=user) else None
+    return user if guest_is_valid(session, user=user) else None
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -68,6 +73,45 @@ def login():
     session.commit()
     login_user(user)
     return redirect(safe_next(request.form.get("next"), url_for("maps.index")), 303)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """The signed-in account: change its password (which ends its other sessions)."""
+    user = current_user._get_current_object()
+    if request.method == "GET":
+        return render_template("auth/account.html", form=None)
+    if user.is_guest:
+        abort(403, "guests join through an invite link and have no password")
+    session = db.session()
+    try:
+        with db.transaction(session):
+            # A wrong current password counts as a failed login (and is kept).
+            try:
+                check_login(session, username=user.username or "",
+                            password=request.form.get("current_password", ""),
+                            address=request.remote_addr or "unknown")
+            except InvalidInput as exc:
+                session.commit()
+                message = (str(exc) if isinstance(exc, TooManyAttempts)
+                           else "this is not your current password")
+                raise InvalidInput(message, field="current_password") from exc
+            change = request.form.get("new_password", "")
+            try:
+                change_password(session, user=user, new=change)
+            except InvalidInput as exc:
+                raise InvalidInput(str(exc).removeprefix("password: "),
+                                   field="new_password") from exc
+    except InvalidInput as exc:
+        form = FormState({}, field_error(exc, ("current_password", "new_password"),
+                                         "current_password"))
+        status = 429 if isinstance(exc.__cause__, TooManyAttempts) else 422
+        return render_template("auth/account.html", form=form), status
+    login_user(user)  # this session carries the new stamp; the others end
+    return render_template("auth/account.html",
+                           form=FormState({}, {}, "Password changed. Your other sessions "
+                                                  "have been logged out."))
 
 
 @bp.post("/logout")
