@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import event, func, update
+from sqlalchemy import delete, event, func, update
 from sqlmodel import Session, select
 
 from argmap.errors import InvalidInput, NotFound
@@ -243,3 +243,15 @@ def _clean_text(text: str | None) -> str | None:
         raise InvalidInput(f"the text is longer than {SOURCE_TEXT_MAX} characters",
                            field="source_text")
     return text or None
+
+
+def delete_map(session: Session, *, found: Map, confirm: str) -> None:
+    """Delete a map and everything in it (nodes, relations, sources, members, invite links and
+    their guests, history, ratings: the database cascades). Forks of it stay, unlinked.
+
+    `confirm` must repeat the map's slug: a deletion cannot be undone.
+    """
+    if (confirm or "").strip() != found.slug:
+        raise InvalidInput(f"type {found.slug} to confirm; nothing was deleted",
+                           field="confirm")
+    session.execute(delete(Map).where(Map.id == found.id))

@@ -13,6 +13,7 @@ from argmap import create_app, db, paths
 from argmap.access import Invite, Membership
 from argmap.accounts import User
 from argmap.cli import initialise
+from argmap.errors import NotFound
 from argmap.history import Change
 from argmap.maps import get_map
 from argmap.models import Node, Relation
@@ -69,6 +70,7 @@ ROUTES = [
     ("invite", "POST", "/maps/{slug}/sharing/invites", {"role": "viewer", "days": "3"},
      "owner"),
     ("revoke", "POST", "/maps/{slug}/sharing/invites/{invite}/revoke", {}, "owner"),
+    ("delete-map", "POST", "/maps/{slug}/delete", {"confirm": "{slug}"}, "owner"),
 ]
 
 
@@ -158,7 +160,10 @@ def world(tmp_path_factory, databases):
 def _footprint(session, slug: str):
     """What a denied request must not change: the map's revision and visibility, its history,
     members and their roles, and its invite links."""
-    found = get_map(session, slug=slug)
+    try:
+        found = get_map(session, slug=slug)
+    except NotFound:
+        return "deleted"
     return (found.revision, found.visibility,
             session.exec(select(func.count(Change.id)).where(Change.map_id == found.id)).one(),
             sorted(session.exec(select(Membership.user_id, Membership.role).where(

@@ -157,10 +157,15 @@ def revision(slug: str):
     session = db.session()
     row = session.exec(select(Map.id, Map.revision, Map.visibility).where(Map.slug == slug)
                        ).first()
-    if row is None:
-        raise NotFound(f"no map with the slug '{slug}'")
-    if row.visibility != "public":  # only members may watch a private map
-        load_map(session, slug)
+    try:
+        if row is None:
+            raise NotFound(f"no map with the slug '{slug}'")
+        if row.visibility != "public":  # only members may watch a private map
+            load_map(session, slug)
+    except NotFound:  # gone, or no longer readable (private maps hide as 404s)
+        # Replaces the poller, which so stops asking.
+        return render_template("maps/_poller_gone.html"), 404
+
     revision = row.revision
     if request.args.get("rev", type=int) == revision:
         return Response(status=204, headers={"X-Argmap-Revision": str(revision)})

@@ -20,6 +20,7 @@ from argmap.access import (
 )
 from argmap.accounts import add_guest
 from argmap.errors import InvalidInput
+from argmap.maps import delete_map
 from argmap.models import utcnow
 from argmap.web.auth import current
 from argmap.web.guard import load_map
@@ -100,6 +101,21 @@ def invite(slug: str):
 def revoke(slug: str, invite_id: int):
     return _owner_change(slug, "revoke", ("invite",), lambda s, found, v: revoke_invite(
         s, found=found, invite_id=invite_id))
+
+
+@bp.post("/maps/<slug>/delete")
+def delete(slug: str):
+    session = db.session()
+    found = load_map(session, slug, need=Role.OWNER)
+    values = {"confirm": request.form.get("confirm", "")}
+    try:
+        with db.transaction(session):
+            delete_map(session, found=found, confirm=values["confirm"])
+    except InvalidInput as exc:
+        return _settings(found, {"delete": FormState(values, field_error(exc, ("confirm",),
+                                                                           "confirm"))},
+                         status=422)
+    return redirect(url_for("maps.index"), 303)
 
 
 @bp.get("/join/<token>")

@@ -168,3 +168,19 @@ def test_the_wheel_scrolls_the_page_and_ctrl_wheel_zooms_the_diagram(page, serve
     page.keyboard.up("Control")
     expect(viewport).not_to_have_attribute("transform", before)
     assert page.evaluate("window.scrollY") == 100  # zoomed, the page stayed put
+
+
+def test_deleting_a_map_tells_the_people_who_have_it_open(page, other_page, server, owned):
+    log_in(other_page, server, "olivia")
+    other_page.goto(server.url + MAP + "?view=outline")
+    expect(other_page.locator("#o-thesis")).to_be_visible()
+    page.goto(server.url + MAP + "/sharing")
+    page.get_by_label("Type seminar to confirm").fill("seminar")
+    page.get_by_role("button", name="Delete the map").click()
+    page.wait_for_url(server.url + "/")
+    expect(page.get_by_role("link", name="Seminar")).to_have_count(0)
+    notice = other_page.locator("#poller[role=alert]")
+    expect(notice).to_contain_text("no longer available", timeout=5000)
+    expect(notice).not_to_have_attribute("hx-trigger", re.compile("."))  # it stopped asking
+    notice.get_by_role("link", name="Back to the maps").click()
+    other_page.wait_for_url(server.url + "/")
