@@ -278,3 +278,59 @@ def test_an_operator_sets_a_forgotten_password(runner, client, app):
     assert missing.exit_code == 1 and "no account named 'nobody'" in missing.output
     weak = runner.invoke(args=["user", "password", "olivia", "--password", "short"])
     assert weak.exit_code == 1 and "at least 10 characters" in weak.output
+
+
+def test_deleting_an_account(client, app):
+    from argmap.accounts import User
+    from argmap.models import Map, Node
+    from argmap.ratings import Rating
+
+    sign_up(client, "olivia", "Olivia Kim")
+    fork_seed(client, "Mine alone")
+    other = app.test_client()
+    sign_up(other, "carla")
+    fork_seed(other, "Shared")
+    page = post(other, "/maps/shared/sharing/invites", {"role": "editor", "days": ""})
+    link = re.search(r"/join/[\w-]+", page.get_data(as_text=True)).group(0)
+    assert post(client, link, {"as": "account"}).status_code == 303
+    post(client, "/maps/shared/nodes/thesis/arguments", {"form": "reason", "text": "Mine."})
+    post(client, "/maps/shared/nodes/thesis/rating", {"rating": "4"})
+    with app.app_context():
+        revision = db.session().exec(select(Map.revision).where(Map.slug == "shared")).one()
+        db.close_session()
+    account = client.get("/account").get_data(as_text=True)
+    assert "deleted with your account" in account and "Mine alone" in account
+
+    wrong = post(client, "/account/delete", {"password": "not it at all"})
+    assert wrong.status_code == 422
+    assert 'id="delete-account-password-error"' in wrong.get_data(as_text=True)
+    done = post(client, "/account/delete", {"password": "correct horse 1"})
+    assert done.status_code == 303 and "Signed in as" not in client.get("/").get_data(
+        as_text=True)
+    with app.app_context():
+        session = db.session()
+        assert session.exec(select(User).where(User.username == "olivia")).first() is None
+        assert session.exec(select(Map).where(Map.slug == "mine-alone")).first() is None
+        shared = session.exec(select(Map).where(Map.slug == "shared")).one()
+        assert shared.revision > revision  # the rating went: the map is drawn again
+        assert session.exec(select(Rating)).all() == []
+        mine = session.exec(select(Node).where(Node.text == "Mine.")).one()
+        assert mine.author == "Olivia Kim" and mine.created_by_id is None
+        db.close_session()
+    assert post(client, "/login", {"username": "olivia",
+                                   "password": "correct horse 1"}).status_code == 422
+    sign_up(client, "olivia")  # the name is free again
+
+
+def test_an_owner_of_a_shared_map_hands_it_over_first(client, app):
+    sign_up(client, "olivia")
+    fork_seed(client)
+    page = post(client, "/maps/seminar/sharing/invites", {"role": "editor", "days": ""})
+    link = re.search(r"/join/[\w-]+", page.get_data(as_text=True)).group(0)
+    guest = app.test_client()
+    assert post(guest, link, {"as": "guest", "name": "Gus"}).status_code == 303
+    refused = post(client, "/account/delete", {"password": "correct horse 1"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "first hand over “Seminar”" in html
+    assert client.get("/maps/seminar").status_code == 200
+    assert post(guest, "/account/delete", {"password": "x"}).status_code == 403

@@ -9,6 +9,7 @@ from argmap import db
 from argmap.access import guest_is_valid
 from argmap.accounts import TooManyAttempts, User, change_password, check_login, sign_up
 from argmap.errors import InvalidInput
+from argmap.leaving import delete_account, owned_maps
 from argmap.web.page import FormState, field_error
 
 bp = Blueprint("auth", __name__)
@@ -81,7 +82,7 @@ def account():
     """The signed-in account: change its password (which ends its other sessions)."""
     user = current_user._get_current_object()
     if request.method == "GET":
-        return render_template("auth/account.html", form=None)
+        return _account_page()
     if user.is_guest:
         abort(403, "guests join through an invite link and have no password")
     session = db.session()
@@ -107,11 +108,45 @@ def account():
         form = FormState({}, field_error(exc, ("current_password", "new_password"),
                                          "current_password"))
         status = 429 if isinstance(exc.__cause__, TooManyAttempts) else 422
-        return render_template("auth/account.html", form=form), status
+        return _account_page(password=form, status=status)
     login_user(user)  # this session carries the new stamp; the others end
-    return render_template("auth/account.html",
-                           form=FormState({}, {}, "Password changed. Your other sessions "
-                                                  "have been logged out."))
+    return _account_page(password=FormState({}, {}, "Password changed. Your other sessions "
+                                                     "have been logged out."))
+
+
+def _account_page(status: int = 200, **forms: FormState):
+    user = current_user._get_current_object()
+    alone, shared = owned_maps(db.session(), user=user) if not user.is_guest else ([], [])
+    return render_template("auth/account.html", forms=forms, alone=alone,
+                           shared=shared), status
+
+
+@bp.post("/account/delete")
+@login_required
+def delete_account_route():
+    """Delete the signed-in account, after its password; then log out."""
+    user = current_user._get_current_object()
+    if user.is_guest:
+        abort(403, "guests join through an invite link and have no account to delete")
+    session = db.session()
+    try:
+        with db.transaction(session):
+            try:
+                check_login(session, username=user.username or "",
+                            password=request.form.get("password", ""),
+                            address=request.remote_addr or "unknown")
+            except InvalidInput as exc:
+                session.commit()  # keep the count of failed attempts
+                raise InvalidInput(str(exc) if isinstance(exc, TooManyAttempts)
+                                   else "this is not your password; nothing was deleted",
+                                   field="password") from exc
+            delete_account(session, user=user)
+    except InvalidInput as exc:
+        status = 429 if isinstance(exc.__cause__, TooManyAttempts) else 422
+        return _account_page(delete=FormState({}, field_error(exc, ("password",),
+                                                              "password")), status=status)
+    logout_user()
+    return redirect(url_for("maps.index"), 303)
 
 
 @bp.post("/logout")
