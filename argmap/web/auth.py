@@ -88,16 +88,8 @@ def account():
     session = db.session()
     try:
         with db.transaction(session):
-            # A wrong current password counts as a failed login (and is kept).
-            try:
-                check_login(session, username=user.username or "",
-                            password=request.form.get("current_password", ""),
-                            address=request.remote_addr or "unknown")
-            except InvalidInput as exc:
-                session.commit()
-                message = (str(exc) if isinstance(exc, TooManyAttempts)
-                           else "this is not your current password")
-                raise InvalidInput(message, field="current_password") from exc
+            _confirm_password(session, user, "current_password",
+                              "this is not your current password")
             change = request.form.get("new_password", "")
             try:
                 change_password(session, user=user, new=change)
@@ -112,6 +104,18 @@ def account():
     login_user(user)  # this session carries the new stamp; the others end
     return _account_page(password=FormState({}, {}, "Password changed. Your other sessions "
                                                      "have been logged out."))
+
+
+def _confirm_password(session, user: User, field: str, wrong: str) -> None:
+    """The password in `field` is the user's; a wrong one counts as a failed login."""
+    try:
+        check_login(session, username=user.username or "",
+                    password=request.form.get(field, ""),
+                    address=request.remote_addr or "unknown")
+    except InvalidInput as exc:
+        session.commit()  # keep the count of failed attempts
+        raise InvalidInput(str(exc) if isinstance(exc, TooManyAttempts) else wrong,
+                           field=field) from exc
 
 
 def _account_page(status: int = 200, **forms: FormState):
@@ -131,15 +135,8 @@ def delete_account_route():
     session = db.session()
     try:
         with db.transaction(session):
-            try:
-                check_login(session, username=user.username or "",
-                            password=request.form.get("password", ""),
-                            address=request.remote_addr or "unknown")
-            except InvalidInput as exc:
-                session.commit()  # keep the count of failed attempts
-                raise InvalidInput(str(exc) if isinstance(exc, TooManyAttempts)
-                                   else "this is not your password; nothing was deleted",
-                                   field="password") from exc
+            _confirm_password(session, user, "password",
+                              "this is not your password; nothing was deleted")
             delete_account(session, user=user)
     except InvalidInput as exc:
         status = 429 if isinstance(exc.__cause__, TooManyAttempts) else 422
