@@ -67,8 +67,8 @@ def snapshot(db_session: Session) -> Iterator[Session]:
     - SQLite's driver runs each SELECT outside a transaction: a BEGIN ... COMMIT pins one.
     - PostgreSQL's READ COMMITTED gives each statement its own snapshot, and a transaction's
       isolation can't change once it has begun. A transaction that has written nothing is
-      ended (there is nothing to commit) and the reads run in a REPEATABLE READ one, on the
-      same connection, so a request never holds two connections from the pool.
+      ended (there is nothing to commit) and the reads run in a new REPEATABLE READ one, so
+      a request never holds two connections from the pool at once.
     """
     db_session.flush()
     connection = db_session.connection()

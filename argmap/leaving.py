@@ -17,21 +17,25 @@ from argmap.ratings import Rating
 
 
 def owned_maps(session: Session, *, user: User) -> tuple[list[Map], list[Map]]:
-    """The maps `user` owns: (those with no other member, those shared with others)."""
+    """The maps `user` owns: (those no other account belongs to, those that others with an
+    account could take over). Guests can't own a map, so they don't count."""
     owned = session.exec(select(Map).join(Membership, Membership.map_id == Map.id).where(
         Membership.user_id == user.id, Membership.role == Role.OWNER).order_by(Map.title)
     ).all()
     if not owned:
         return [], []
-    sizes = dict(session.exec(select(Membership.map_id, func.count(Membership.id)).where(
-        Membership.map_id.in_([m.id for m in owned])).group_by(Membership.map_id)).all())
+    sizes = dict(session.exec(
+        select(Membership.map_id, func.count(Membership.id))
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.map_id.in_([m.id for m in owned]), User.is_guest.is_(False))
+        .group_by(Membership.map_id)).all())
     alone = [m for m in owned if sizes.get(m.id, 0) <= 1]
     shared = [m for m in owned if sizes.get(m.id, 0) > 1]
     return alone, shared
 
 
-def delete_account(session: Session, *, user: User) -> list[str]:
-    """Delete the account; returns the titles of the maps deleted with it."""
+def delete_account(session: Session, *, user: User) -> None:
+    """Delete the account, and the maps no other account belongs to."""
     if user.is_guest:
         raise InvalidInput("guests have no account to delete", field="password")
     alone, shared = owned_maps(session, user=user)
@@ -48,4 +52,3 @@ def delete_account(session: Session, *, user: User) -> list[str]:
         session.execute(delete(Map).where(Map.id.in_(gone)))
     # Memberships and ratings cascade; history and nodes keep their labels (SET NULL).
     session.execute(delete(User).where(User.id == user.id))
-    return [m.title for m in alone]

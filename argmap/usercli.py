@@ -5,6 +5,7 @@ from flask.cli import with_appcontext
 
 from argmap import db
 from argmap.accounts import find_account, set_password
+from argmap.cli import user_errors  # cli.py loads this module only once it is complete
 
 
 @click.group("user")
@@ -17,16 +18,11 @@ def user_group() -> None:
 @click.password_option("--password", prompt="New password",
                        help="The new password (prompted for, twice, when not given).")
 @with_appcontext
+@user_errors
 def user_password_command(username: str, password: str) -> None:
     """Set USERNAME's password, e.g. when they forgot it. Their sessions end."""
-    from argmap.cli import user_errors
-
-    @user_errors
-    def run() -> None:
-        session = db.session()
-        with db.transaction(session):
-            set_password(session, user=find_account(session, username=username),
-                         password=password)
-
-    run()
-    click.echo(f"{username}: password set; their other sessions are logged out")
+    session = db.session()
+    with db.transaction(session):
+        set_password(session, user=find_account(session, username=username),
+                     password=password)
+    click.echo(f"{username}: password set; their sessions are logged out")

@@ -13,10 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-
-from tests.browser.conftest import free_port  # noqa: E402
-from tests.postgres import Cluster  # noqa: E402
+from tests.databases import PostgresDatabases  # noqa: E402
+from tests.postgres import Cluster, free_port  # noqa: E402
 
 WORKERS = 2
 
@@ -67,8 +65,9 @@ def postgres() -> Iterator[Cluster]:
 
 
 def create_database(cluster: Cluster, name: str) -> str:
-    admin = create_engine(cluster.url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return cluster.url(name)
+    """An empty database on `cluster` (kept until the cluster stops)."""
+    provider = PostgresDatabases(cluster)
+    try:
+        return provider.new(Path(), name)
+    finally:
+        provider.close()

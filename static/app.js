@@ -27,9 +27,10 @@
       if (!event.ctrlKey && !event.metaKey) return;
       event.preventDefault();
       const box = svg.getBoundingClientRect();
-      const step = Math.min(Math.max(-event.deltaY, -100), 100) / 400; // ±0.25 at most
-      instance.zoomAtPointBy(1 + step, { x: event.clientX - box.left,
-                                         y: event.clientY - box.top });
+      // Exponential, so a notch in and a notch out cancel; at most ×1.28 per event.
+      const step = Math.min(Math.max(-event.deltaY, -100), 100) / 400;
+      instance.zoomAtPointBy(Math.exp(step), { x: event.clientX - box.left,
+                                               y: event.clientY - box.top });
     }, { passive: false });
     panZoom = { svg: svg, api: instance };
     if (savedView) {

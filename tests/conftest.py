@@ -59,11 +59,13 @@ def seeded_url(databases, tmp_path_factory):
     """A database with the seed maps loaded, built once and copied for each test."""
     folder = tmp_path_factory.mktemp("seeded")
     url = databases.new(folder, "seeded")
-    app = make_app(folder, url)
-    with app.app_context():
-        initialise(app.config["SEEDS_DIR"])
-        db.close_session()
-    app.extensions["argmap.engine"].dispose()
+    with pytest.MonkeyPatch.context() as patch:  # its instance folder too stays in tmp
+        patch.setenv("ARGMAP_INSTANCE", str(folder / "instance"))
+        app = make_app(folder, url)
+        with app.app_context():
+            initialise(app.config["SEEDS_DIR"])
+            db.close_session()
+        app.extensions["argmap.engine"].dispose()
     databases.keep(url)
     return url
 

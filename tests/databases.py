@@ -16,8 +16,6 @@ from tests.postgres import Cluster
 
 
 class SqliteDatabases:
-    name = "sqlite"
-
     def new(self, folder: Path, name: str = "argmap") -> str:
         """The URL of an empty database (a file that does not exist yet)."""
         return f"sqlite:///{folder / f'{name}.sqlite3'}"
@@ -39,8 +37,6 @@ class SqliteDatabases:
 
 
 class PostgresDatabases:
-    name = "postgresql"
-
     def __init__(self, cluster: Cluster):
         self.cluster = cluster
         self.numbers = itertools.count(1)

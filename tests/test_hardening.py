@@ -47,15 +47,22 @@ def hostile(client, app):
     return client
 
 
-def test_nul_characters_are_refused_with_the_field_named(client, app):
-    """PostgreSQL can't store U+0000, so every database refuses it, with a message."""
+def test_nul_characters_are_refused_everywhere(client, app):
+    """PostgreSQL can't take U+0000 in a query, so every database refuses it, with a message:
+    in content, in identifiers (a 500 on PostgreSQL before), and in the address."""
     sign_up(client, "mallory")
     fork_seed(client)
-    reply = post(client, f"{MAP}/nodes/thesis/arguments",
-                 {"form": "evidence", "text": "Evidence", "document": "Doc", "locator": "p. 1",
-                  "quote": "half\x00way"})
-    assert reply.status_code == 422
-    assert "contains a NUL character" in reply.get_data(as_text=True)
+    for path, data in ((f"{MAP}/nodes/thesis/arguments",
+                        {"form": "evidence", "text": "Evidence", "document": "Doc",
+                         "locator": "p. 1", "quote": "half\x00way"}),
+                       ("/login", {"username": "mall\x00ory", "password": "x"}),
+                       (f"{MAP}/nodes/thesis/links", {"kind": "attack", "target": "a\x00"})):
+        reply = post(client, path, data)
+        assert reply.status_code == 400, path
+        assert "contains a NUL character" in reply.get_data(as_text=True)
+    for path in ("/maps/semi%00nar", f"{MAP}?node=the%00sis", "/join/abc%00def"):
+        reply = client.get(path)
+        assert reply.status_code == 400 and "NUL character" in reply.get_data(as_text=True)
     with app.app_context():
         assert db.session().exec(select(Node).where(Node.text == "Evidence")).all() == []
 
@@ -329,6 +336,11 @@ def test_an_owner_of_a_shared_map_hands_it_over_first(client, app):
     link = re.search(r"/join/[\w-]+", page.get_data(as_text=True)).group(0)
     guest = app.test_client()
     assert post(guest, link, {"as": "guest", "name": "Gus"}).status_code == 303
+    assert "no other member with an account" in client.get("/account").get_data(
+        as_text=True)  # a guest could not take it over
+    member = app.test_client()
+    sign_up(member, "mark")
+    assert post(member, link, {"as": "account"}).status_code == 303
     refused = post(client, "/account/delete", {"password": "correct horse 1"})
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "first hand over “Seminar”" in html

@@ -17,7 +17,7 @@ import urllib.request
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.browser.conftest import free_port
+from tests.postgres import free_port
 
 
 @pytest.fixture

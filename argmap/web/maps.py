@@ -162,8 +162,10 @@ def revision(slug: str):
             raise NotFound(f"no map with the slug '{slug}'")
         if row.visibility != "public":  # only members may watch a private map
             load_map(session, slug)
-    except NotFound:  # gone, or no longer readable (private maps hide as 404s)
-        # Replaces the poller, which so stops asking.
+    except NotFound:
+        if not request.headers.get("HX-Request"):
+            raise
+        # Deleted, or access ended: this replaces the page's poller, which so stops.
         return render_template("maps/_poller_gone.html"), 404
 
     revision = row.revision

@@ -49,6 +49,15 @@ def _check_csrf() -> None:
                    "try again.")
 
 
+def _refuse_nul() -> None:
+    """PostgreSQL cannot take U+0000 in a query, and no text of argmap's holds one: refuse it
+    in the address and the form fields (files are checked by the importers, with a line)."""
+    values = [request.path, *request.args.values(), *request.form.values()]
+    if any("\x00" in value for value in values):
+        abort(400, "The request contains a NUL character (U+0000), which argmap cannot "
+                   "store; remove it and try again.")
+
+
 # No inline script or style anywhere: scripts and styles come from our own static files.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -80,6 +89,7 @@ def init_app(app: Flask) -> None:
     if os.environ.get("ARGMAP_PROXIES"):  # behind N reverse proxies that set X-Forwarded-*
         hops = int(os.environ["ARGMAP_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    app.before_request(_refuse_nul)
     app.before_request(_check_csrf)
     app.after_request(_headers)
     app.jinja_env.globals["csrf_token"] = csrf_token
