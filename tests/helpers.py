@@ -1,5 +1,7 @@
 """Small builders shared by the tests."""
 
+import re
+
 from argmap.mapdata import MapData, NodeData, RelationData, SourceData
 
 SEED_TEXT = "../shared/seed/oped.txt"
@@ -55,3 +57,9 @@ def fork_seed(client, title: str = "Seminar") -> str:
     reply = post(client, "/maps/treaty-alliance/fork", {"title": title})
     assert reply.status_code == 303, reply.get_data(as_text=True)
     return reply.location
+
+
+def invite_link(client, map_path: str, role: str = "editor", days: str = "") -> str:
+    """Create an invite link on the map's Sharing page; returns its path (/join/...)."""
+    page = post(client, f"{map_path}/sharing/invites", {"role": role, "days": days})
+    return re.search(r"/join/[\w-]+", page.get_data(as_text=True)).group(0)

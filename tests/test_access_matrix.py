@@ -17,7 +17,7 @@ from argmap.errors import NotFound
 from argmap.history import Change
 from argmap.maps import get_map
 from argmap.models import Node, Relation
-from tests.helpers import fork_seed, post, sign_up
+from tests.helpers import fork_seed, invite_link, post, sign_up
 
 ROLES = ["anonymous", "guest", "viewer", "editor", "owner", "non-member"]
 MAPS = ["private", "public"]
@@ -112,8 +112,7 @@ def world(tmp_path_factory, databases):
     post(owner, "/maps/public/sharing/visibility", {"public": "1"})
     for name in MAPS:
         for role in ("viewer", "editor"):
-            page = post(owner, f"/maps/{name}/sharing/invites", {"role": role, "days": ""})
-            link = re.search(r"/join/[\w-]+", page.get_data(as_text=True)).group(0)
+            link = invite_link(owner, f"/maps/{name}", role)
             if name == "private" and role == "editor":
                 guest = app.test_client()
                 assert post(guest, link, {"as": "guest", "name": "Gus"}).status_code == 303

@@ -12,7 +12,7 @@ from sqlmodel import select
 from argmap import db
 from argmap.maps import get_map
 from argmap.models import Node
-from tests.helpers import fork_seed, post, sign_up
+from tests.helpers import fork_seed, invite_link, post, sign_up
 
 MAP = "/maps/seminar"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -202,8 +202,7 @@ def test_requests_over_the_size_limit_are_refused(client, app):
 def test_revoking_an_invite_ends_its_guests_access(client, app):
     sign_up(client, "olivia")
     fork_seed(client)
-    page = post(client, f"{MAP}/sharing/invites", {"role": "editor", "days": ""})
-    link = re.search(r"/join/[\w-]+", page.get_data(as_text=True)).group(0)
+    link = invite_link(client, MAP)
     guest = app.test_client()
     assert post(guest, link, {"as": "guest", "name": "Gus"}).status_code == 303
     assert guest.get(MAP).status_code == 200
@@ -219,8 +218,7 @@ def test_revoking_an_invite_ends_its_guests_access(client, app):
 def test_expired_invites_do_not_work(client, app):
     sign_up(client, "olivia")
     fork_seed(client)
-    page = post(client, f"{MAP}/sharing/invites", {"role": "viewer", "days": "1"})
-    link = re.search(r"/join/[\w-]+", page.get_data(as_text=True)).group(0)
+    link = invite_link(client, MAP, "viewer", days="1")
     from datetime import timedelta
 
     from argmap.access import Invite
@@ -297,8 +295,7 @@ def test_deleting_an_account(client, app):
     other = app.test_client()
     sign_up(other, "carla")
     fork_seed(other, "Shared")
-    page = post(other, "/maps/shared/sharing/invites", {"role": "editor", "days": ""})
-    link = re.search(r"/join/[\w-]+", page.get_data(as_text=True)).group(0)
+    link = invite_link(other, "/maps/shared")
     assert post(client, link, {"as": "account"}).status_code == 303
     post(client, "/maps/shared/nodes/thesis/arguments", {"form": "reason", "text": "Mine."})
     post(client, "/maps/shared/nodes/thesis/rating", {"rating": "4"})
@@ -332,8 +329,7 @@ def test_deleting_an_account(client, app):
 def test_an_owner_of_a_shared_map_hands_it_over_first(client, app):
     sign_up(client, "olivia")
     fork_seed(client)
-    page = post(client, "/maps/seminar/sharing/invites", {"role": "editor", "days": ""})
-    link = re.search(r"/join/[\w-]+", page.get_data(as_text=True)).group(0)
+    link = invite_link(client, "/maps/seminar")
     guest = app.test_client()
     assert post(guest, link, {"as": "guest", "name": "Gus"}).status_code == 303
     assert "no other member with an account" in client.get("/account").get_data(

@@ -9,7 +9,7 @@ from sqlmodel import select
 from argmap import db
 from argmap.maps import get_map
 from argmap.models import Node, Relation, Source
-from tests.helpers import fork_seed, post, sign_up
+from tests.helpers import fork_seed, invite_link, post, sign_up
 
 MAP = "/maps/seminar"
 
@@ -124,8 +124,7 @@ def test_undo_my_last_change(client, app, ):
 def test_undo_only_undoes_your_own_changes(client, app):
     other = app.test_client()
     sign_up(other, "eunji")
-    page = post(client, f"{MAP}/sharing/invites", {"role": "editor", "days": ""})
-    link = re.search(r"/join/[\w-]+", page.get_data(as_text=True)).group(0)
+    link = invite_link(client, MAP)
     post(other, link, {"as": "account"})
     post(client, f"{MAP}/nodes/thesis/arguments", {"form": "reason", "text": "Olivia's."})
     post(other, f"{MAP}/nodes/thesis/arguments", {"form": "reason", "text": "Eun-ji's."})

@@ -1,7 +1,6 @@
 """An owner deletes a map: everything in it goes (the database cascades, on SQLite and on
 PostgreSQL), forks of it stay, and a mistyped confirmation deletes nothing."""
 
-import re
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -12,7 +11,7 @@ from argmap.accounts import User
 from argmap.history import Change
 from argmap.models import Map, Node, Relation, Source
 from argmap.ratings import Rating
-from tests.helpers import fork_seed, post, sign_up
+from tests.helpers import fork_seed, invite_link, post, sign_up
 
 MAP = "/maps/seminar"
 
@@ -33,8 +32,7 @@ def test_the_owner_deletes_a_map_and_everything_in_it(client, app):
     before = counts(app)
     post(client, f"{MAP}/nodes/thesis/arguments", {"form": "reason", "text": "Because."})
     post(client, f"{MAP}/nodes/thesis/rating", {"rating": "3"})
-    page = post(client, f"{MAP}/sharing/invites", {"role": "editor", "days": ""})
-    link = re.search(r"/join/[\w-]+", page.get_data(as_text=True)).group(0)
+    link = invite_link(client, MAP)
     guest = app.test_client()
     assert post(guest, link, {"as": "guest", "name": "Gus"}).status_code == 303
     copy = app.test_client()
@@ -75,8 +73,7 @@ def test_the_owner_deletes_a_map_and_everything_in_it(client, app):
 def test_only_the_owner_can_delete(client, app):
     sign_up(client, "olivia")
     fork_seed(client)
-    page = post(client, f"{MAP}/sharing/invites", {"role": "editor", "days": ""})
-    link = re.search(r"/join/[\w-]+", page.get_data(as_text=True)).group(0)
+    link = invite_link(client, MAP)
     editor = app.test_client()
     sign_up(editor, "eddie")
     assert post(editor, link, {"as": "account"}).status_code == 303

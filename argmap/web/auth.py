@@ -80,42 +80,62 @@ def login():
 @login_required
 def account():
     """The signed-in account: change its password (which ends its other sessions)."""
-    user = current_user._get_current_object()
     if request.method == "GET":
         return _account_page()
+
+    def change(session, user: User) -> None:
+        try:
+            change_password(session, user=user, new=request.form.get("new_password", ""))
+        except InvalidInput as exc:
+            raise InvalidInput(str(exc).removeprefix("password: "),
+                               field="new_password") from exc
+
+    failed = _after_password("password", ("current_password", "new_password"),
+                             "this is not your current password", change)
+    if failed:
+        return failed
+    login_user(current_user._get_current_object())  # a new stamp; the other sessions end
+    return _account_page(password=FormState({}, {}, "Password changed. Your other sessions "
+                                                     "have been logged out."))
+
+
+@bp.post("/account/delete")
+@login_required
+def delete_account_route():
+    """Delete the signed-in account, after its password; then log out."""
+    failed = _after_password("delete", ("password",),
+                             "this is not your password; nothing was deleted",
+                             lambda session, user: delete_account(session, user=user))
+    if failed:
+        return failed
+    logout_user()
+    return redirect(url_for("maps.index"), 303)
+
+
+def _after_password(form: str, fields: tuple[str, ...], wrong: str, change):
+    """Check the password in fields[0] (a wrong one counts as a failed login), then run
+    `change(session, user)`, all in one transaction. None when done; else the account page
+    with the error next to its field."""
+    user = current_user._get_current_object()
     if user.is_guest:
         abort(403, "guests join through an invite link and have no password")
     session = db.session()
     try:
         with db.transaction(session):
-            _confirm_password(session, user, "current_password",
-                              "this is not your current password")
-            change = request.form.get("new_password", "")
             try:
-                change_password(session, user=user, new=change)
+                check_login(session, username=user.username or "",
+                            password=request.form.get(fields[0], ""),
+                            address=request.remote_addr or "unknown")
             except InvalidInput as exc:
-                raise InvalidInput(str(exc).removeprefix("password: "),
-                                   field="new_password") from exc
+                session.commit()  # keep the count of failed attempts
+                raise InvalidInput(str(exc) if isinstance(exc, TooManyAttempts) else wrong,
+                                   field=fields[0]) from exc
+            change(session, user)
     except InvalidInput as exc:
-        form = FormState({}, field_error(exc, ("current_password", "new_password"),
-                                         "current_password"))
         status = 429 if isinstance(exc.__cause__, TooManyAttempts) else 422
-        return _account_page(password=form, status=status)
-    login_user(user)  # this session carries the new stamp; the others end
-    return _account_page(password=FormState({}, {}, "Password changed. Your other sessions "
-                                                     "have been logged out."))
-
-
-def _confirm_password(session, user: User, field: str, wrong: str) -> None:
-    """The password in `field` is the user's; a wrong one counts as a failed login."""
-    try:
-        check_login(session, username=user.username or "",
-                    password=request.form.get(field, ""),
-                    address=request.remote_addr or "unknown")
-    except InvalidInput as exc:
-        session.commit()  # keep the count of failed attempts
-        raise InvalidInput(str(exc) if isinstance(exc, TooManyAttempts) else wrong,
-                           field=field) from exc
+        return _account_page(status=status,
+                             **{form: FormState({}, field_error(exc, fields, fields[0]))})
+    return None
 
 
 def _account_page(status: int = 200, **forms: FormState):
@@ -123,27 +143,6 @@ def _account_page(status: int = 200, **forms: FormState):
     alone, shared = owned_maps(db.session(), user=user) if not user.is_guest else ([], [])
     return render_template("auth/account.html", forms=forms, alone=alone,
                            shared=shared), status
-
-
-@bp.post("/account/delete")
-@login_required
-def delete_account_route():
-    """Delete the signed-in account, after its password; then log out."""
-    user = current_user._get_current_object()
-    if user.is_guest:
-        abort(403, "guests join through an invite link and have no account to delete")
-    session = db.session()
-    try:
-        with db.transaction(session):
-            _confirm_password(session, user, "password",
-                              "this is not your password; nothing was deleted")
-            delete_account(session, user=user)
-    except InvalidInput as exc:
-        status = 429 if isinstance(exc.__cause__, TooManyAttempts) else 422
-        return _account_page(delete=FormState({}, field_error(exc, ("password",),
-                                                              "password")), status=status)
-    logout_user()
-    return redirect(url_for("maps.index"), 303)
 
 
 @bp.post("/logout")
