@@ -1,6 +1,7 @@
 """Migrations: a fresh database is built by them, they match the models (autogenerate finds
 nothing to do), and serving from an out-of-date database stops with a clear message."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
@@ -25,11 +26,18 @@ def test_migrations_match_the_models(tmp_path, databases):
     engine.dispose()
 
 
-def test_upgrade_command_and_out_of_date_schema(tmp_path, monkeypatch, databases):
-    url = databases.new(tmp_path, "old")
+@pytest.fixture
+def engine(tmp_path, monkeypatch, databases):
+    """An empty database that the `argmap` commands below use."""
+    url = databases.new(tmp_path, "cli")
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("ARGMAP_INSTANCE", str(tmp_path / "instance"))
     engine = create_engine(url)
+    yield engine
+    engine.dispose()
+
+
+def test_upgrade_command_and_out_of_date_schema(engine):
     with engine.begin() as connection:
         connection.exec_driver_sql("CREATE TABLE alembic_version (version_num VARCHAR(32))")
         connection.exec_driver_sql("INSERT INTO alembic_version VALUES ('0000-older')")
@@ -44,16 +52,10 @@ def test_upgrade_command_and_out_of_date_schema(tmp_path, monkeypatch, databases
     assert upgraded.exit_code == 0, upgraded.output
     assert f"-> {schema.head()}" in upgraded.output
     assert schema.current(engine) == schema.head()
-    engine.dispose()
 
 
-def test_a_database_from_before_migrations_is_named(tmp_path, monkeypatch, databases):
-    url = databases.new(tmp_path, "legacy")
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("ARGMAP_INSTANCE", str(tmp_path / "instance"))
-    engine = create_engine(url)
+def test_a_database_from_before_migrations_is_named(engine):
     SQLModel.metadata.create_all(engine)  # as argmap did before migrations
-    engine.dispose()
     result = CliRunner().invoke(main, ["init"])
     assert result.exit_code == 1 and "was created before argmap used migrations" in \
         result.output
