@@ -64,8 +64,20 @@
     });
   }
 
+  // htmx.ajax's promise rejects (with nothing) when a request fails, times out or is aborted,
+  // as when the page is left mid-request. htmx's own error events already told the person
+  // (see flash below), so a failed load settles as `false` instead of an unhandled rejection.
+  function load(href, targetId) {
+    const target = document.getElementById(targetId);
+    if (!target) return Promise.resolve(false);
+    // The target is the source too, so loads of different parts never cancel each other.
+    return window.htmx.ajax("GET", href, { source: target, target: target, swap: "outerHTML" })
+      .then(function () { return true; }, function () { return false; });
+  }
+
   function openPanel(href) {
-    window.htmx.ajax("GET", href, { target: "#panel", swap: "outerHTML" }).then(function () {
+    load(href, "panel").then(function (loaded) {
+      if (!loaded) return;
       history.pushState({ htmx: true }, "", href);
       focusPanel();
     });
@@ -76,16 +88,28 @@
     if (heading) heading.focus({ preventScroll: false });
   }
 
+  // One refresh at a time: changes that arrive meanwhile are folded into one more refresh
+  // after it, so a burst of changes never stacks up overlapping requests.
+  let refreshing = false;
+  let pending = null; // { panel: bool } for the refresh to run next
+
   function refresh(event) {
-    const here = location.pathname + location.search;
-    if (document.getElementById("view")) {
-      window.htmx.ajax("GET", here, { target: "#view", swap: "outerHTML" });
-    }
     // A change made from the panel already answered with a fresh panel.
-    const fresh = event.detail && event.detail.panel === "fresh";
-    if (!fresh && document.getElementById("node-detail")) {
-      window.htmx.ajax("GET", here, { target: "#node-detail", swap: "outerHTML" });
+    const panel = !(event && event.detail && event.detail.panel === "fresh");
+    if (refreshing) {
+      pending = { panel: panel || (pending !== null && pending.panel) };
+      return;
     }
+    refreshing = true;
+    const here = location.pathname + location.search;
+    const loads = [load(here, "view")];
+    if (panel) loads.push(load(here, "node-detail"));
+    Promise.all(loads).then(function () {
+      refreshing = false;
+      const next = pending;
+      pending = null;
+      if (next) refresh({ detail: { panel: next.panel ? "stale" : "fresh" } });
+    });
   }
 
   document.addEventListener("pointerdown", function (event) {

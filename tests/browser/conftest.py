@@ -136,3 +136,17 @@ def fork_seed(page, server, title: str = "Seminar") -> str:
     page.get_by_role("button", name="Fork", exact=True).click()
     page.wait_for_url(lambda url: "/maps/seminar" in url)
     return "/maps/seminar"
+
+
+def wait_until(page, condition, expected=True, timeout: float = 15.0):
+    """Wait until `condition` gives `expected`: a script run in the page (wait_for_function
+    would need eval, which the page's CSP forbids) or a Python callable (for what Playwright's
+    events collected). Polls, pumping Playwright's events; fails after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(condition) if isinstance(condition, str) else condition()
+        if value == expected:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{condition} stayed {value!r}, expected {expected!r}")
+        page.wait_for_timeout(50)
