@@ -4,6 +4,7 @@ import os
 
 from flask import Flask
 from flask_htmx import HTMX
+from jinja2 import FileSystemBytecodeCache
 
 from argmap import db, paths
 
@@ -21,6 +22,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         RENDER_CACHE_MAX_BYTES=200 * 1024 * 1024,
         RENDER_TIMEOUT=30.0,
         RENDER_NODE_LIMIT=600,  # larger views get a message suggesting a focused view
+        # werkzeug's method name; the test suite sets a cheap one through the environment.
+        PASSWORD_HASH_METHOD=os.environ.get("ARGMAP_PASSWORD_HASH") or "scrypt",
         MAX_CONTENT_LENGTH=2 * 1024 * 1024 + 64 * 1024,  # an import file plus form overhead
     )
     if test_config is None:
@@ -29,6 +32,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    if app.config.get("JINJA_BYTECODE_CACHE_DIR"):  # compiled templates shared by many apps
+        app.jinja_env.bytecode_cache = FileSystemBytecodeCache(
+            app.config["JINJA_BYTECODE_CACHE_DIR"])
     db.init_app(app)
     HTMX(app)
 

@@ -8,6 +8,7 @@ import hashlib
 from datetime import datetime, timedelta
 from typing import ClassVar
 
+from flask import current_app, has_app_context
 from sqlalchemy import String, delete, func
 from sqlmodel import Field, Session, SQLModel, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -71,6 +72,13 @@ class TooManyAttempts(InvalidInput):
     pass
 
 
+def hash_password(password: str) -> str:
+    """scrypt (werkzeug's default) unless PASSWORD_HASH_METHOD says otherwise: the tests use
+    a cheap method, since the cost of a hash is the point of it."""
+    method = current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
+    return generate_password_hash(password, method=method)
+
+
 def sign_up(session: Session, *, username: str, display_name: str, password: str) -> User:
     values = validate(SignUp, {"username": (username or "").strip().lower(),
                                "display_name": " ".join((display_name or "").split()),
@@ -79,7 +87,7 @@ def sign_up(session: Session, *, username: str, display_name: str, password: str
     if taken is not None:
         raise InvalidInput("this username is taken", field="username")
     user = User(username=values.username, display_name=values.display_name,
-                password_hash=generate_password_hash(values.password))
+                password_hash=hash_password(values.password))
     session.add(user)
     session.flush()
     return user
@@ -125,7 +133,7 @@ def set_password(session: Session, *, user: User, password: str) -> None:
     if user.is_guest:
         raise InvalidInput("guests have no password", field="username")
     values = validate(NewPassword, {"password": password or ""})
-    user.password_hash = generate_password_hash(values.password)
+    user.password_hash = hash_password(values.password)
     session.add(user)
     session.flush()
 

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from argmap import create_app, db, paths
@@ -5,10 +7,43 @@ from argmap.cli import initialise
 from tests.databases import PostgresDatabases, SqliteDatabases
 from tests.postgres import Cluster, ClusterError
 
+# A hash is meant to be slow; the tests make hundreds. Servers they start inherit this.
+os.environ["ARGMAP_PASSWORD_HASH"] = "pbkdf2:sha256:1000"
+
 
 def pytest_addoption(parser):
     parser.addoption("--db", choices=("sqlite", "postgresql"), default="sqlite",
                      help="the database every test runs on (postgresql starts its own server)")
+
+
+def _needs_database(item) -> bool:
+    """Whether the test reaches the run's database (the `databases` fixture), directly or
+    through other fixtures; the autouse clean-up fixture does not count."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    todo = [name for name in info.initialnames if name != "_drop_test_databases"]
+    seen = set()
+    while todo:
+        name = todo.pop()
+        if name == "databases":
+            return True
+        if name in seen:
+            continue
+        seen.add(name)
+        for definition in info.name2fixturedefs.get(name, ()):
+            todo.extend(definition.argnames)
+    return False
+
+
+def pytest_collection_modifyitems(config, items):
+    """The PostgreSQL run repeats only the tests that touch the database; the others (the
+    evaluation, the renderer, the readers) gave their answer in the SQLite run."""
+    if config.getoption("db") != "postgresql":
+        return
+    keep = [item for item in items if _needs_database(item)]
+    config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+    items[:] = keep
 
 
 def pytest_report_header(config):
@@ -44,6 +79,12 @@ def _drop_test_databases(databases):
     databases.drop_all()
 
 
+@pytest.fixture(scope="session")
+def template_cache(tmp_path_factory) -> str:
+    """Templates compiled once for the run, not once per test's app."""
+    return str(tmp_path_factory.mktemp("jinja"))
+
+
 def make_app(tmp_path, url, **config):
     return create_app({
         "TESTING": True,
@@ -55,13 +96,13 @@ def make_app(tmp_path, url, **config):
 
 
 @pytest.fixture(scope="session")
-def seeded_url(databases, tmp_path_factory):
+def seeded_url(databases, tmp_path_factory, template_cache):
     """A database with the seed maps loaded, built once and copied for each test."""
     folder = tmp_path_factory.mktemp("seeded")
     url = databases.new(folder, "seeded")
     with pytest.MonkeyPatch.context() as patch:  # its instance folder too stays in tmp
         patch.setenv("ARGMAP_INSTANCE", str(folder / "instance"))
-        app = make_app(folder, url)
+        app = make_app(folder, url, JINJA_BYTECODE_CACHE_DIR=template_cache)
         with app.app_context():
             initialise(app.config["SEEDS_DIR"])
             db.close_session()
@@ -77,9 +118,9 @@ def database_url(databases, seeded_url, tmp_path):
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch, database_url):
+def app(tmp_path, monkeypatch, database_url, template_cache):
     monkeypatch.setenv("ARGMAP_INSTANCE", str(tmp_path / "instance"))
-    app = make_app(tmp_path, database_url)
+    app = make_app(tmp_path, database_url, JINJA_BYTECODE_CACHE_DIR=template_cache)
     yield app
     app.extensions["argmap.engine"].dispose()
 
