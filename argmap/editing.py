@@ -4,10 +4,10 @@ relation or citation, so the caller's one transaction covers the whole change.
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, update
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, select
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
 
+from argmap import nodes
 from argmap.errors import Conflict, InvalidInput, NotFound
 from argmap.maps import bump_revision
 from argmap.models import (
@@ -15,6 +15,7 @@ from argmap.models import (
     Node,
     NodeCreate,
     NodeKind,
+    Premise,
     Relation,
     RelationKind,
     Source,
@@ -22,7 +23,15 @@ from argmap.models import (
     utcnow,
     validate,
 )
-from argmap.nodes import add_node, add_relation, add_undercut, delete_node
+from argmap.nodes import (
+    add_node,
+    add_relation,
+    add_undercut,
+    claim_version,
+    delete_node,
+    doomed_steps,
+    premises_of,
+)
 from argmap.passages import paragraphs, resolve_passage
 
 
@@ -116,6 +125,38 @@ def add_undercutter(session: Session, *, map_id: int, relation_id: int, text: st
     return node
 
 
+def add_co_premise(session: Session, *, map_id: int, relation_id: int, text: str = "",
+                   premise_key: str = "", author: str | None = None,
+                   by_id: int | None = None) -> Node:
+    """A co-premise for step `relation_id`: an existing node, or a new claim with `text`."""
+    relation = session.get(Relation, relation_id)
+    if relation is None:  # the form offered it, so someone removed it since
+        raise Conflict("The step you were adding to has been removed by someone else in the "
+                       "meantime; nothing was added.")
+    if premise_key and text.strip():
+        raise InvalidInput("give a new claim or choose an existing node, not both",
+                           field="premise")
+    if premise_key:
+        node = session.exec(select(Node).where(Node.map_id == map_id, Node.key == premise_key)
+                            ).first()
+        if node is None:
+            raise InvalidInput(f"no node '{premise_key}' in this map", field="premise")
+    else:
+        node = add_node(session, map_id=map_id, kind=NodeKind.CLAIM, text=text, author=author,
+                        by_id=by_id)
+    nodes.add_co_premise(session, map_id=map_id, relation_id=relation_id, node_id=node.id)
+    return node
+
+
+def remove_co_premise(session: Session, *, map_id: int, relation_id: int,
+                      premise_key: str) -> Node:
+    node = node_by_key(session, map_id=map_id, key=premise_key)
+    if session.get(Relation, relation_id) is None:
+        raise Conflict("That step has been removed by someone else in the meantime.")
+    nodes.remove_co_premise(session, map_id=map_id, relation_id=relation_id, node_id=node.id)
+    return node
+
+
 def connect(session: Session, *, map_id: int, source_key: str, target_key: str,
             kind: str, author: str | None = None) -> Relation:
     """A cross-link from one existing node to another."""
@@ -155,23 +196,6 @@ def edit_node(session: Session, *, map_id: int, key: str, kind: str, text: str,
     session.flush()
     bump_revision(session, map_id=map_id)
     return node
-
-
-def claim_version(session: Session, *, node: Node, expected: int | None) -> None:
-    """Move the node to its next version, but only from the version the user saw.
-
-    The check and the bump are one conditional UPDATE, so of two concurrent saves based on the
-    same version exactly one wins; the other gets a Conflict carrying the winner's version.
-    """
-    query = update(Node).where(Node.id == node.id)
-    if expected is not None:
-        query = query.where(Node.version == expected)
-    if session.execute(query.values(version=Node.version + 1)).rowcount == 0:
-        session.refresh(node)
-        raise Conflict("Someone else changed this node while you were editing it.",
-                       current=node)
-    set_committed_value(node, "version", session.exec(
-        select(Node.version).where(Node.id == node.id)).one())
 
 
 def _set_passage(session: Session, *, node: Node, paragraph: str, quote: str) -> None:
@@ -225,37 +249,40 @@ def _cite(session: Session, *, node: Node, citation: Citation) -> int | None:
 class DeleteEffects:
     """What deleting a node does, for the confirmation step."""
 
-    relations: int  # its own supports, attacks and undercuts, in and out
-    undercuts: int  # undercuts by other nodes on its inferences, removed with them
+    relations: int  # the steps that go with it: its own, and those aimed at it
+    undercuts: int  # undercuts by other nodes on those steps, removed with them
     arguing: tuple[Node, ...]  # nodes that support, attack or undercut it
     stranded: tuple[Node, ...]  # of those and the undercutters, the ones left unconnected
+    linked: int = 0  # linked steps it leaves, which go on with their other premises
 
 
 def delete_effects(session: Session, *, map_id: int, key: str) -> DeleteEffects:
-    """Five queries whatever the node's size: empty lists give empty IN clauses."""
+    """A fixed number of queries whatever the node's size."""
     node = node_by_key(session, map_id=map_id, key=key)
-    own = session.exec(select(Relation).where(or_(
-        Relation.source_node_id == node.id, Relation.target_node_id == node.id))).all()
-    own_ids = [r.id for r in own]
-    undercuts = session.exec(select(Relation).where(
-        Relation.target_relation_id.in_(own_ids))).all()
-    removed = set(own_ids) | {r.id for r in undercuts}
-    affected_ids = ({r.source_node_id for r in own if r.target_node_id == node.id}
-                    | {r.source_node_id for r in undercuts}) - {node.id}
-    affected = session.exec(select(Node).where(Node.id.in_(affected_ids))
-                            .order_by(Node.id)).all()
-    remaining = session.exec(select(Relation.source_node_id, Relation.target_node_id).where(
-        Relation.id.not_in(removed),
-        or_(Relation.source_node_id.in_(affected_ids),
-            Relation.target_node_id.in_(affected_ids)))).all()
-    linked = {n for pair in remaining for n in pair}
-    arguing = tuple(n for n in affected
-                    if any(r.source_node_id == n.id and r.target_node_id == node.id for r in own))
-    return DeleteEffects(relations=len(own), undercuts=len(undercuts), arguing=arguing,
-                         stranded=tuple(n for n in affected if n.id not in linked))
+    steps, kept = doomed_steps(session, node_id=node.id)
+    undercuts = [s for s in steps if s.target_relation_id is not None]
+    removed = {s.id for s in steps}
+    premises = premises_of(session, relation_ids=list(removed))
+    aimed = {s.id for s in steps if s.target_node_id == node.id}
+    affected_ids = {p.node_id for s in steps for p in premises.get(s.id, [])
+                    if s.id in aimed or s in undercuts} - {node.id}
+    affected = session.exec(select(Node).where(col(Node.id).in_(affected_ids))
+                            .order_by(col(Node.id))).all()
+    # Who stays connected: a premise of a step that stays, or the target of one.
+    staying = session.exec(select(Premise.node_id, Premise.target_node_id).where(
+        col(Premise.relation_id).not_in(removed),
+        or_(col(Premise.node_id).in_(affected_ids),
+            col(Premise.target_node_id).in_(affected_ids)))).all()
+    linked = {n for pair in staying for n in pair}
+    arguing_ids = {p.node_id for s in steps if s.id in aimed for p in premises.get(s.id, [])}
+    arguing = tuple(n for n in affected if n.id in arguing_ids)
+    return DeleteEffects(relations=len(steps) - len(undercuts), undercuts=len(undercuts),
+                         arguing=arguing, stranded=tuple(n for n in affected
+                                                         if n.id not in linked),
+                         linked=len(kept))
 
 
-def delete_by_key(session: Session, *, map_id: int, key: str) -> None:
+def delete_by_key(session: Session, *, map_id: int, key: str,
+                  expected_version: int | None = None) -> None:
     node = node_by_key(session, map_id=map_id, key=key)
-    delete_node(session, map_id=map_id, node_id=node.id)
-
+    delete_node(session, map_id=map_id, node_id=node.id, expected_version=expected_version)

@@ -13,14 +13,15 @@ from datetime import date, datetime
 
 from sqlalchemy import Text, event, inspect, or_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from argmap.accounts import User
 from argmap.errors import Conflict, NotFound
 from argmap.maps import bump_revision
-from argmap.models import Map, Node, Relation, Source, utcnow
+from argmap.models import Map, Node, Premise, Relation, Source, utcnow
 
-TRACKED = {"source": Source, "node": Node, "relation": Relation, "map": Map}
+TRACKED = {"source": Source, "node": Node, "relation": Relation, "premise": Premise,
+           "map": Map}
 BOOKKEEPING = {"revision", "updated_at", "version"}  # not content: never compared or restored
 
 
@@ -141,12 +142,16 @@ def _check_unchanged(session: Session, rows: list) -> None:
             raise Conflict(f"Cannot revert: a {table} it touched was {later}.")
     inserted_nodes = {i for t, i, b, _a in rows if t == "node" and b is None}
     inserted_relations = {i for t, i, b, _a in rows if t == "relation" and b is None}
+    inserted_premises = {i for t, i, b, _a in rows if t == "premise" and b is None}
     if inserted_nodes or inserted_relations:
         dependants = session.exec(select(Relation.id).where(or_(
-            Relation.source_node_id.in_(inserted_nodes),
-            Relation.target_node_id.in_(inserted_nodes),
-            Relation.target_relation_id.in_(inserted_relations)))).all()
-        if set(dependants) - inserted_relations:
+            col(Relation.target_node_id).in_(inserted_nodes),
+            col(Relation.target_relation_id).in_(inserted_relations)))).all()
+        # Premises added since, to what this change added (a co-premise, a new step).
+        premises = session.exec(select(Premise.id).where(or_(
+            col(Premise.node_id).in_(inserted_nodes),
+            col(Premise.relation_id).in_(inserted_relations)))).all()
+        if set(dependants) - inserted_relations or set(premises) - inserted_premises:
             raise Conflict(f"Cannot revert: other arguments were connected to what it added "
                            f"after this change; {later.split('; ')[1]}.")
 
@@ -156,9 +161,9 @@ def _order(rows: list, removing: bool) -> list:
     def rank(row):
         table, _id, before, after = row
         values = before or after
-        level = {"source": 0, "map": 0, "node": 1, "relation": 2}[table]
-        if table == "relation" and values.get("target_relation_id"):
-            level = 3
+        level = {"source": 0, "map": 0, "node": 1, "relation": 2, "premise": 2.5}[table]
+        if values.get("target_relation_id"):  # an undercut, or one of its premises
+            level += 1
         return -level if removing else level
     return sorted(rows, key=rank)
 
@@ -175,8 +180,10 @@ def revert(session: Session, *, map_id: int, change_id: int, user: User | None) 
                    action=f"Reverted: {change.action}") as extra:
         extra["node_keys"] = set(filter(None, change.node_keys.split(",")))
         for table, row_id, _before, _after in _order([r for r in rows if r[2] is None], True):
-            session.delete(session.get(TRACKED[table], row_id))
-            session.flush()
+            row = session.get(TRACKED[table], row_id)
+            if row is not None:  # a step goes with its last premise (the database does it)
+                session.delete(row)
+                session.flush()
         for table, _id, before, _after in _order([r for r in rows if r[3] is None], False):
             session.add(TRACKED[table](**_parse(TRACKED[table], before)))
             session.flush()
@@ -233,6 +240,11 @@ def describe(change: Change) -> Entry:
             lines.append((f"{'added' if before is None else 'removed'} "
                           f"{(before or after)['kind']} relation", None, None)
                          if before is None or after is None else ("relation", None, None))
+        elif table == "premise":
+            if not any(r[0] == "relation" and r[1] == (before or after)["relation_id"]
+                       for r in change.row_list()):  # a step's own premises go without saying
+                lines.append((f"{'added' if before is None else 'removed'} a co-premise",
+                              None, None))
         elif table == "source":
             values = after or before
             lines.append((f"citation {values['document']}, {values['locator']}",

@@ -45,21 +45,54 @@ class NodeData:
     tags: tuple[str, ...] = ()  # free labels, e.g. an Argdown heading or #(tag)
 
 
+LINK = " + "  # joins the premises of a linked step in its ref: "a + b -> c"
+ARROW = " -> "
+
+
 @dataclass(frozen=True)
 class RelationData:
-    """`target` is a node key, or for an undercut the `ref` of the support relation it attacks."""
+    """A step: `premises` (node keys) support or attack the node `target`, or, for an
+    undercut, say that the step whose `ref` is `target` does not follow.
+
+    One premise is an ordinary relation; several form a linked step: they support (or
+    attack) the target only together. Premises keep the order they were written in.
+    """
 
     kind: str
-    source: str
+    premises: tuple[str, ...]
     target: str
+
+    def __post_init__(self):
+        if isinstance(self.premises, str):  # one premise given as a plain key
+            object.__setattr__(self, "premises", (self.premises,))
 
     @property
     def ref(self) -> str:
-        return f"{self.source} -> {self.target}"
+        return f"{LINK.join(self.premises)}{ARROW}{self.target}"
 
     @property
     def is_undercut(self) -> bool:
         return self.kind == "undercut"
+
+    @property
+    def is_linked(self) -> bool:
+        return len(self.premises) > 1
+
+
+def parse_ref(ref: str) -> tuple[tuple[str, ...], str] | None:
+    """("a", "b"), "c" for "a + b -> c"; None when `ref` names no step."""
+    if "->" not in ref:  # keys never hold ">" or "+", so spacing is optional
+        return None
+    premises, target = ref.rsplit("->", 1)
+    return tuple(p.strip() for p in premises.split("+")), target.strip()
+
+
+def same_step(ref: str) -> str:
+    """A ref with its premises in a fixed order, so "b + a -> c" finds "a + b -> c"."""
+    parsed = parse_ref(ref)
+    if parsed is None:
+        return ref
+    return f"{LINK.join(sorted(parsed[0]))}{ARROW}{parsed[1]}"
 
 
 @dataclass(frozen=True)
@@ -80,3 +113,12 @@ class MapData:
     @cached_property
     def sources_by_key(self) -> dict[str, SourceData]:
         return {s.key: s for s in self.sources}
+
+    @cached_property
+    def steps_by_ref(self) -> dict[str, RelationData]:
+        """Every relation by its ref, and by the same ref with its premises sorted."""
+        found = {}
+        for rel in self.relations:
+            found[rel.ref] = rel
+            found.setdefault(same_step(rel.ref), rel)
+        return found

@@ -1,16 +1,27 @@
 """Read map files (docs/map-format.md) into MapData, naming the line of every error."""
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from argmap import rules
 from argmap.errors import InvalidInput, MapFileError
-from argmap.mapdata import DocumentMeta, MapData, NodeData, RelationData, SourceData
+from argmap.mapdata import (
+    DocumentMeta,
+    MapData,
+    NodeData,
+    RelationData,
+    SourceData,
+    parse_ref,
+    same_step,
+)
 from argmap.models import MapCreate, NodeCreate, NodeKind, SourceCreate, validate
 
-FORMAT = "argmap-map/1"
+FORMAT = "argmap-map/2"  # what argmap writes; /1 (no linked steps) is still read
+FORMATS = ("argmap-map/1", FORMAT)
 TOP_FIELDS = {"format", "slug", "title", "description", "author", "document", "sources", "nodes"}
 DOCUMENT_FIELDS = {"title", "author", "outlet", "date", "url"}
 SOURCE_FIELDS = {"document", "locator", "quote", "url"}
@@ -77,6 +88,9 @@ def parse_map_text(text: str, path: str = "<map>") -> MapData:
 class _Parser:
     def __init__(self, path: str):
         self.path = path
+        self.version = FORMAT
+        self.entries: dict[str, _Mapping] = {}  # node key -> its mapping (for lines)
+        self.step_lines: dict[RelationData, int] = {}
 
     def fail(self, message: str, line: int | None = None):
         raise MapFileError(self.path, message, line=line)
@@ -92,9 +106,10 @@ class _Parser:
             self.fail(f"invalid YAML: {exc}")
         if not isinstance(top, _Mapping):
             self.fail("a map file must be a YAML mapping (see docs/map-format.md)", 1)
-        if top.get("format") != FORMAT:
-            self.fail(f"'format' must be '{FORMAT}', not {top.get('format')!r}",
-                      top.key_lines.get("format", top.line))
+        if top.get("format") not in FORMATS:
+            self.fail(f"'format' must be '{FORMAT}' (or the older '{FORMATS[0]}'), not "
+                      f"{top.get('format')!r}", top.key_lines.get("format", top.line))
+        self.version = top["format"]
         self.check_fields(top, TOP_FIELDS, "the map")
         meta = self.model(MapCreate, top, "the map", {
             "slug": top.get("slug"), "title": top.get("title"),
@@ -103,9 +118,28 @@ class _Parser:
         document = self.document(top.get("document"), top)
         sources = self.sources(top.get("sources") or _Mapping(), top)
         nodes, relations = self.nodes(top.get("nodes"), top, default_author, sources)
-        return MapData(slug=meta.slug, title=meta.title, description=meta.description.strip(),
+        data = MapData(slug=meta.slug, title=meta.title, description=meta.description.strip(),
                        document=document, sources=tuple(sources.values()), nodes=tuple(nodes),
                        relations=tuple(relations))
+        try:
+            rules.check_map(data)
+        except rules.RuleBroken as exc:
+            self.fail(self.described(exc), self.line_of(exc, top))
+        return data
+
+    def described(self, exc: rules.RuleBroken) -> str:
+        """The rule's own message, after the node it was written on."""
+        key = exc.step.premises[0] if exc.step is not None and exc.step.premises else exc.key
+        return f"node '{key}': {exc}" if key in self.entries else str(exc)
+
+    def line_of(self, exc: rules.RuleBroken, top: _Mapping) -> int | None:
+        """Where a broken rule was written: the step's line, or the node's (field's) line."""
+        if exc.step is not None and exc.step in self.step_lines:
+            return self.step_lines[exc.step]
+        entry = self.entries.get(exc.key) if exc.key else None
+        if entry is None:
+            return top.key_lines.get("nodes", top.line)
+        return entry.key_lines.get({"source": "cites"}.get(exc.field, exc.field), entry.line)
 
     # --- sections --------------------------------------------------------------------------
 
@@ -183,15 +217,13 @@ class _Parser:
             cites = entry.get("cites")
             if cites is not None and (not isinstance(cites, str) or cites not in sources):
                 self.fail(f"{where}: cites unknown source {cites!r}", entry.key_lines.get("cites"))
-            if kind == NodeKind.EVIDENCE and cites is None:
-                self.fail(f"{where}: evidence must cite a source ('cites: source-key')",
-                          entry.line)
             nodes[node.key] = NodeData(
                 key=node.key, kind=node.kind.value, text=node.text, title=node.title,
                 author=node.author, origin=node.origin.value, cites=cites,
                 passage_paragraph=node.passage_paragraph, passage_quote=node.passage_quote,
                 tags=self.tags(entry, where))
             lines[node.key] = entry.line
+            self.entries[node.key] = entry
             for field, rel_kind in (("supports", "support"), ("attacks", "attack"),
                                     ("undercuts", "undercut")):
                 if field in entry:
@@ -200,42 +232,45 @@ class _Parser:
         return list(nodes.values()), self.relations(pending, nodes)
 
     def relations(self, pending, nodes: dict[str, NodeData]) -> list[RelationData]:
+        """Steps as written: `supports: key`, or `supports: {to: key, with: [co-premises]}`
+        for a linked step (format /2). The rules are checked once the whole map is read."""
         relations: list[RelationData] = []
-        seen: dict[tuple[str, str], int] = {}
         for kind, source, targets, line in pending:
             for target in targets if isinstance(targets, list) else [targets]:
+                premises = (source,)
+                if isinstance(target, _Mapping):
+                    target, premises = self.linked(kind, source, target, line)
                 if not isinstance(target, str):
                     self.fail(f"node '{source}': {kind} target must be a key, not {target!r}",
                               line)
                 target = target.strip()
                 if kind == "undercut":
-                    target = self.undercut_target(source, target, pending, line)
-                elif target not in nodes:
-                    self.fail(f"node '{source}': {kind}s unknown node {target!r}", line)
-                elif target == source:
-                    self.fail(f"node '{source}': a node cannot {kind} itself", line)
-                if (source, target) in seen:
-                    self.fail(f"node '{source}': duplicate relation to {target!r} "
-                              f"(already given on line {seen[source, target]})", line)
-                seen[source, target] = line
-                relations.append(RelationData(kind=kind, source=source, target=target))
-        return relations
+                    parsed = parse_ref(target)
+                    if parsed is None or not all(parsed[0]) or not parsed[1]:
+                        self.fail(f"node '{source}': undercuts must name a support step as "
+                                  f"'from-key -> to-key' (or 'a + b -> to-key'), not {target!r}",
+                                  line)
+                    target = RelationData("support", parsed[0], parsed[1]).ref
+                step = RelationData(kind=kind, premises=premises, target=target)
+                self.step_lines.setdefault(step, line)
+                relations.append(step)
+        # An undercut may list a linked step's premises in any order: name the step exactly.
+        steps = {same_step(r.ref): r.ref for r in relations if not r.is_undercut}
+        return [replace(r, target=steps.get(same_step(r.target), r.target))
+                if r.is_undercut else r for r in relations]
 
-    def undercut_target(self, source: str, ref: str, pending, line: int) -> str:
-        parts = [p.strip() for p in ref.split("->")]
-        if len(parts) != 2 or not all(parts):
-            self.fail(f"node '{source}': undercuts must name a support relation as "
-                      f"'from-key -> to-key', not {ref!r}", line)
-        frm, to = parts
-        supports = {(s, t.strip()) for kind, s, targets, _ in pending if kind == "support"
-                    for t in (targets if isinstance(targets, list) else [targets])
-                    if isinstance(t, str)}
-        if (frm, to) not in supports:
-            self.fail(f"node '{source}': undercuts '{frm} -> {to}', but there is no such "
-                      "support relation", line)
-        if source in (frm, to):
-            self.fail(f"node '{source}': a node cannot undercut its own inference", line)
-        return f"{frm} -> {to}"
+    def linked(self, kind: str, source: str, entry: _Mapping, line: int):
+        where = f"node '{source}': a linked {kind}"
+        if self.version == FORMATS[0]:
+            self.fail(f"{where} needs 'format: {FORMAT}'", line)
+        self.check_fields(entry, {"to", "with"}, where)
+        others = entry.get("with")
+        others = [others] if isinstance(others, str) else others
+        if not entry.get("to") or not isinstance(others, list) or not others \
+                or not all(isinstance(o, str) for o in others):
+            self.fail(f"{where} is written 'to: key' and 'with: [co-premise keys]'",
+                      entry.line or line)
+        return entry["to"], (source, *(o.strip() for o in others))
 
     # --- helpers ---------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import delete, event, func, update
 from sqlmodel import Session, select
 
+from argmap import rules
 from argmap.errors import InvalidInput, NotFound
 from argmap.mapdata import DocumentMeta, MapData, NodeData, RelationData, SourceData
 from argmap.models import (
@@ -19,6 +20,7 @@ from argmap.models import (
     Map,
     MapCreate,
     Node,
+    Premise,
     Relation,
     RelationKind,
     Source,
@@ -92,7 +94,10 @@ def list_maps(session: Session, *, user_id: int | None = None) -> list[MapSummar
 
 
 def import_map(session: Session, *, data: MapData) -> Map:
-    """Store a whole MapData (already validated by its reader) as a new map."""
+    """Store a whole MapData as a new map. Its reader has checked it already, with the
+    locations of its problems; the rules are asked again here so that no way in can skip
+    them."""
+    rules.check_map(data)
     if session.exec(select(Map.id).where(Map.slug == data.slug)).first() is not None:
         raise InvalidInput(f"a map with the slug '{data.slug}' already exists", field="slug")
     doc = data.document
@@ -115,18 +120,22 @@ def import_map(session: Session, *, data: MapData) -> Map:
     session.add_all(nodes)
     session.flush()
     node_ids = {row.key: row.id for row in nodes}
-    relation_ids = {}
-    # Undercuts point at relations, so store node-to-node relations first.
+    step_ids: dict[str, int] = {}
+    # Undercuts point at steps, so store the other steps first.
     for undercuts in (False, True):
-        batch = [(rel, Relation(map_id=new_map.id, kind=rel.kind,
-                                source_node_id=node_ids[rel.source],
-                                target_node_id=None if undercuts else node_ids[rel.target],
-                                target_relation_id=relation_ids[rel.target] if undercuts
-                                else None))
-                 for rel in data.relations if rel.is_undercut == undercuts]
+        batch = [(rel, Relation(
+            map_id=new_map.id, kind=rel.kind,
+            target_node_id=None if undercuts else node_ids[rel.target],
+            target_relation_id=step_ids[data.steps_by_ref[rel.target].ref] if undercuts
+            else None)) for rel in data.relations if rel.is_undercut == undercuts]
         session.add_all([row for _rel, row in batch])
         session.flush()
-        relation_ids.update({rel.ref: row.id for rel, row in batch})
+        session.add_all([Premise(map_id=new_map.id, relation_id=row.id, node_id=node_ids[key],
+                                 target_node_id=row.target_node_id,
+                                 target_relation_id=row.target_relation_id)
+                         for rel, row in batch for key in rel.premises])
+        session.flush()
+        step_ids.update({rel.ref: row.id for rel, row in batch})
     return new_map
 
 
@@ -145,6 +154,11 @@ def _load_map_data(session: Session, slug: str) -> MapData:
     nodes = session.exec(select(Node).where(Node.map_id == found.id).order_by(Node.id)).all()
     relations = session.exec(select(Relation).where(Relation.map_id == found.id)
                              .order_by(Relation.id)).all()
+    premises: dict[int, list[int]] = {}
+    for relation_id, node_id in session.exec(
+            select(Premise.relation_id, Premise.node_id).where(Premise.map_id == found.id)
+            .order_by(Premise.id)).all():
+        premises.setdefault(relation_id, []).append(node_id)
     source_keys = {s.id: s.key for s in sources}
     node_keys = {n.id: n.key for n in nodes}
     refs: dict[int, str] = {}
@@ -152,7 +166,8 @@ def _load_map_data(session: Session, slug: str) -> MapData:
     for rel in sorted(relations, key=lambda r: (r.kind == RelationKind.UNDERCUT, r.id)):
         target = (refs[rel.target_relation_id] if rel.target_relation_id is not None
                   else node_keys[rel.target_node_id])
-        item = RelationData(kind=rel.kind, source=node_keys[rel.source_node_id], target=target)
+        item = RelationData(kind=rel.kind, target=target,
+                            premises=tuple(node_keys[n] for n in premises.get(rel.id, ())))
         refs[rel.id] = item.ref
         rel_data.append(item)
     return MapData(

@@ -1,9 +1,11 @@
-"""The argument-map schema: Map, Source, Node and Relation.
+"""The argument-map schema: Map, Source, Node, Relation (a step) and Premise.
 
-Integrity lives in the database, not only in Python: composite foreign keys keep a relation's
-ends (and a node's citation) inside one map, CHECK constraints reject self-relations and
-half-formed undercuts, and ON DELETE CASCADE removes a node's relations and the undercuts on
-them in the statement that deletes the node.
+Integrity lives in the database, not only in Python: composite foreign keys keep a step's
+premises and target (and a node's citation) inside one map, CHECK constraints reject
+self-relations and half-formed undercuts, unique keys refuse a node arguing twice about one
+target, and ON DELETE CASCADE removes a node's premises, the steps aimed at it and the
+undercuts on those in the statement that deletes the node. The rules that span rows (a step
+has at least one premise; what an undercut may target) are checked in argmap/rules.py.
 """
 
 from datetime import UTC, date, datetime
@@ -151,21 +153,20 @@ class NodeCreate(NodeBase):
 
 
 class Relation(SQLModel, table=True):
-    """A support or attack from one node to another, or an undercut of a support relation."""
+    """A step: its premises (see Premise) support or attack a node, or undercut a support
+    step ("this does not follow"). Several premises make a linked step: they count only
+    together."""
 
     __table_args__ = (
         UniqueConstraint("map_id", "id"),
-        # One relation per ordered pair: a node cannot both support and attack the same target.
-        UniqueConstraint("source_node_id", "target_node_id", name="relation_unique_pair"),
-        UniqueConstraint("source_node_id", "target_relation_id", name="relation_unique_undercut"),
-        ForeignKeyConstraint(["map_id", "source_node_id"], ["node.map_id", "node.id"],
-                             ondelete="CASCADE"),
+        # What Premise rows copy from their step, so the database keeps the copies equal.
+        UniqueConstraint("map_id", "id", "target_node_id", name="relation_node_target"),
+        UniqueConstraint("map_id", "id", "target_relation_id", name="relation_step_target"),
         ForeignKeyConstraint(["map_id", "target_node_id"], ["node.map_id", "node.id"],
                              ondelete="CASCADE"),
         ForeignKeyConstraint(["map_id", "target_relation_id"], ["relation.map_id", "relation.id"],
                              ondelete="CASCADE"),
         CheckConstraint(_in("kind", RelationKind), name="relation_kind"),
-        CheckConstraint("source_node_id <> target_node_id", name="relation_not_self"),
         CheckConstraint(
             "(kind IN ('support', 'attack') AND target_node_id IS NOT NULL"
             " AND target_relation_id IS NULL)"
@@ -173,14 +174,47 @@ class Relation(SQLModel, table=True):
             name="relation_target",
         ),
     )
+    # The database may have deleted the row already: a step goes with its last premise (a
+    # trigger, see migration 0002) and an undercut with its target (a cascade).
+    __mapper_args__ = {"confirm_deleted_rows": False}
     id: int | None = Field(default=None, primary_key=True)
     map_id: int = Field(foreign_key="map.id", ondelete="CASCADE", index=True)
     kind: RelationKind = Field(sa_type=String(16))
-    source_node_id: int = Field(index=True)
     target_node_id: int | None = Field(default=None, index=True)
     target_relation_id: int | None = Field(default=None, index=True)
     author: str | None = Field(default=None, max_length=120)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class Premise(SQLModel, table=True):
+    """One premise of a step. It repeats the step's target, so that the database itself
+    refuses a node arguing twice about one target (in two steps, or twice in one) and a node
+    that supports or attacks itself; composite keys keep the copy equal to the step's."""
+
+    __table_args__ = (
+        UniqueConstraint("node_id", "target_node_id", name="premise_unique_pair"),
+        UniqueConstraint("node_id", "target_relation_id", name="premise_unique_undercut"),
+        ForeignKeyConstraint(["map_id", "relation_id"], ["relation.map_id", "relation.id"],
+                             ondelete="CASCADE"),
+        ForeignKeyConstraint(["map_id", "node_id"], ["node.map_id", "node.id"],
+                             ondelete="CASCADE"),
+        ForeignKeyConstraint(["map_id", "relation_id", "target_node_id"],
+                             ["relation.map_id", "relation.id", "relation.target_node_id"],
+                             ondelete="CASCADE", name="premise_same_node_target"),
+        ForeignKeyConstraint(["map_id", "relation_id", "target_relation_id"],
+                             ["relation.map_id", "relation.id", "relation.target_relation_id"],
+                             ondelete="CASCADE", name="premise_same_step_target"),
+        CheckConstraint("node_id <> target_node_id", name="premise_not_self"),
+        CheckConstraint("(target_node_id IS NULL) <> (target_relation_id IS NULL)",
+                        name="premise_one_target"),
+    )
+    __mapper_args__ = {"confirm_deleted_rows": False}  # cascades may have removed it
+    id: int | None = Field(default=None, primary_key=True)
+    map_id: int = Field(foreign_key="map.id", ondelete="CASCADE", index=True)
+    relation_id: int = Field(index=True)
+    node_id: int = Field(index=True)
+    target_node_id: int | None = Field(default=None)
+    target_relation_id: int | None = Field(default=None)
 
 
 PATTERN_HELP = {

@@ -20,35 +20,46 @@ class OutlineItem:
     parent: NodeData | None
     children: tuple["OutlineItem", ...] = ()
     repeat: bool = False  # listed in full elsewhere
+    together: tuple[NodeData, ...] = ()  # its co-premises, when the step is linked
 
 
 def build_outline(data: MapData) -> tuple[OutlineItem, ...]:
     by_key = data.nodes_by_key
     order = {n.key: i for i, n in enumerate(data.nodes)}
     below: dict[str, list[tuple[str, str]]] = defaultdict(list)  # target -> [(kind, source)]
-    undercutters: dict[str, list[str]] = defaultdict(list)  # "a -> b" -> [undercutter]
+    undercutters: dict[str, list[str]] = defaultdict(list)  # (premise, target) -> undercutters
     has_parent = set()
+    together: dict[tuple[str, str], tuple[NodeData, ...]] = {}
+    steps = data.steps_by_ref
     for rel in data.relations:
         if rel.is_undercut:
-            undercutters[rel.target].append(rel.source)
+            step = steps[rel.target]
+            for premise in step.premises:
+                undercutters[f"{premise} -> {step.target}"].extend(rel.premises)
         else:
-            below[rel.target].append((rel.kind, rel.source))
-        has_parent.add(rel.source)
+            # Each premise of a linked step is listed under the target ("linked" in the view).
+            below[rel.target].extend((rel.kind, p) for p in rel.premises)
+            for premise in rel.premises:
+                together[(premise, rel.target)] = tuple(
+                    by_key[o] for o in rel.premises if o != premise)
+        has_parent.update(rel.premises)
     seen: set[str] = set()
 
     def item(key: str, relation: str | None, parent: str | None) -> OutlineItem:
         node, parent_node = by_key[key], by_key.get(parent) if parent else None
         repeat = key in seen
         seen.add(key)
+        linked = together.get((key, parent), ()) if parent else ()
         # The undercuts belong to this very inference, so they are listed even on a repeat.
         children = [item(u, "undercut", key) for u in undercutters[f"{key} -> {parent}"]
                     ] if relation == "support" else []
         if repeat:
-            return OutlineItem(node, relation, parent_node, tuple(children), repeat=True)
+            return OutlineItem(node, relation, parent_node, tuple(children), repeat=True,
+                               together=linked)
         kids = sorted(below[key], key=lambda ks: (KIND_ORDER[by_key[ks[1]].kind],
                                                   order[ks[1]]))
         children += [item(source, kind, key) for kind, source in kids]
-        return OutlineItem(node, relation, parent_node, tuple(children))
+        return OutlineItem(node, relation, parent_node, tuple(children), together=linked)
 
     roots = sorted((n for n in data.nodes if n.key not in has_parent),
                    key=lambda n: (KIND_ORDER[n.kind], order[n.key]))

@@ -17,7 +17,8 @@ def node(key: str, kind: str = "claim", text: str | None = None, **extra) -> Nod
 
 
 def rel(kind: str, source: str, target: str) -> RelationData:
-    return RelationData(kind=kind, source=source, target=target)
+    """A step; `source` is a node key, or "a + b" for a linked step."""
+    return RelationData(kind=kind, premises=tuple(source.split(" + ")), target=target)
 
 
 def source(key: str = "src") -> SourceData:

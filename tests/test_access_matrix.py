@@ -16,7 +16,7 @@ from argmap.cli import initialise
 from argmap.errors import NotFound
 from argmap.history import Change
 from argmap.maps import get_map
-from argmap.models import Node, Relation
+from argmap.models import Node, Premise, Relation
 from tests.helpers import fork_seed, invite_link, post, sign_up
 
 ROLES = ["anonymous", "guest", "viewer", "editor", "owner", "non-member"]
@@ -53,6 +53,10 @@ ROUTES = [
     ("link", "POST", "/maps/{slug}/nodes/korea-record/links",
      {"kind": "attack", "target": "reb-hormuz"}, "edit"),
     ("delete", "POST", "/maps/{slug}/nodes/reb-hormuz/delete", {}, "edit"),
+    ("co-premise", "POST", "/maps/{slug}/nodes/thesis/premises",
+     {"relation": "{support}", "text": "Also needed."}, "edit"),
+    ("remove-co-premise", "POST", "/maps/{slug}/nodes/thesis/premises/remove",
+     {"relation": "{linked}", "premise": "agreed-undone-by-agreement"}, "edit"),
     ("attach-text", "POST", "/maps/{slug}/text", {"source_text": "x"}, "edit"),
     ("revert", "POST", "/maps/{slug}/changes/{change}/revert", {}, "edit"),
     ("undo", "POST", "/maps/{slug}/undo", {}, "edit-own"),
@@ -145,6 +149,9 @@ def world(tmp_path_factory, databases):
                     Relation.target_node_id == thesis, Relation.kind == "support")).first(),
                 "change": session.exec(select(Change.id).where(Change.map_id == found.id)
                                        ).first(),
+                "linked": session.exec(select(Premise.relation_id).where(
+                    Premise.map_id == found.id).group_by(Premise.relation_id)
+                    .having(func.count(Premise.id) > 1)).first(),
                 "invite": session.exec(select(Invite.id).where(Invite.map_id == found.id)
                                        ).first(),
                 "viewer_id": users["viewer"], "editor_id": users["editor"],

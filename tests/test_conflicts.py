@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from argmap import db
 from argmap.maps import get_map
-from argmap.models import Node, Relation
+from argmap.models import Node, Premise, Relation
 from tests.helpers import csrf, fork_seed, log_in, post, sign_up
 
 MAP = "/maps/seminar"
@@ -100,9 +100,9 @@ def test_undercutting_a_step_someone_removed_is_a_conflict(app, two):
         session = db.session()
         found = get_map(session, slug="seminar")
         ids = {n.key: n.id for n in session.exec(select(Node).where(Node.map_id == found.id))}
-        step = session.exec(select(Relation).where(
-            Relation.source_node_id == ids["sma-scope-fixed"],
-            Relation.kind == "support")).first()
+        step = session.exec(select(Relation).join(Premise, Premise.relation_id == Relation.id)
+                            .where(Premise.node_id == ids["sma-scope-fixed"],
+                                   Relation.kind == "support")).first()
         target = session.exec(select(Node.key).where(Node.id == step.target_node_id)).one()
     post(olivia, f"{MAP}/nodes/{target}/delete")  # removes the step with its target
     reply = post(eunji, f"{MAP}/nodes/sma-scope-fixed/undercuts",

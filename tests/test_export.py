@@ -120,8 +120,8 @@ def test_focus_subtree_and_neighbourhood():
         {"mdt-commits-defense"} | below
     near = node_keys(dot_of(focus="mdt-commits-defense", depth=1, around="neighbourhood"))
     expected = {"mdt-commits-defense"} | {
-        r.target for r in SEED.relations if r.source == "mdt-commits-defense"} | {
-        r.source for r in SEED.relations if r.target == "mdt-commits-defense"}
+        r.target for r in SEED.relations if r.premises[0] == "mdt-commits-defense"} | {
+        r.premises[0] for r in SEED.relations if r.target == "mdt-commits-defense"}
     assert near == expected  # exactly the node and its direct neighbours
     deeper = node_keys(dot_of(focus="mdt-commits-defense", depth=2))
     assert deeper > node_keys(dot_of(focus="mdt-commits-defense", depth=1))

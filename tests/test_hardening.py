@@ -8,8 +8,10 @@ from html.parser import HTMLParser
 
 import pytest
 from sqlmodel import select
+from werkzeug.security import check_password_hash
 
-from argmap import db
+from argmap import create_app, db
+from argmap.accounts import hash_password
 from argmap.maps import get_map
 from argmap.models import Node
 from tests.helpers import fork_seed, invite_link, post, sign_up
@@ -188,8 +190,19 @@ def test_passwords_are_hashed_never_stored(client, app):
     with app.app_context():
         from argmap.accounts import User
         user = db.session().exec(select(User).where(User.username == "hashme")).one()
-    assert user.password_hash.startswith("scrypt:")
+    # The suite sets a cheap method (tests/conftest.py); scrypt is the default, below.
+    assert user.password_hash.startswith(app.config["PASSWORD_HASH_METHOD"].split(":")[0] + ":")
     assert "a long secret phrase" not in user.password_hash
+
+
+def test_scrypt_is_the_default_password_hash(monkeypatch, tmp_path):
+    monkeypatch.delenv("ARGMAP_PASSWORD_HASH")
+    monkeypatch.setenv("ARGMAP_INSTANCE", str(tmp_path))
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3", "TESTING": True})
+    assert app.config["PASSWORD_HASH_METHOD"] == "scrypt"
+    with app.app_context():
+        hashed = hash_password("a long secret phrase")
+    assert hashed.startswith("scrypt:") and check_password_hash(hashed, "a long secret phrase")
 
 
 def test_requests_over_the_size_limit_are_refused(client, app):

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from argmap import db
 from argmap.maps import get_map
-from argmap.models import Node, Relation, Source
+from argmap.models import Node, Premise, Relation, Source
 from tests.helpers import fork_seed, invite_link, post, sign_up
 
 MAP = "/maps/seminar"
@@ -27,8 +27,10 @@ def contents(app):
         found = get_map(session, slug="seminar")
         nodes = {(n.id, n.key, n.kind, n.text, n.title, n.source_id, n.passage_quote)
                  for n in session.exec(select(Node).where(Node.map_id == found.id))}
-        relations = {(r.id, r.kind, r.source_node_id, r.target_node_id, r.target_relation_id)
+        relations = {(r.id, r.kind, r.target_node_id, r.target_relation_id)
                      for r in session.exec(select(Relation).where(Relation.map_id == found.id))}
+        relations |= {("premise", p.id, p.relation_id, p.node_id)
+                      for p in session.exec(select(Premise).where(Premise.map_id == found.id))}
         sources = {(s.id, s.document, s.locator, s.quote, s.url)
                    for s in session.exec(select(Source).where(Source.map_id == found.id))}
         return nodes, relations, sources

@@ -14,7 +14,7 @@ from sqlmodel import func, select
 from argmap import db
 from argmap.errors import MapFileError
 from argmap.interchange import detect, read, write
-from argmap.mapdata import MapData, NodeData, RelationData
+from argmap.mapdata import MapData, NodeData, RelationData, SourceData
 from argmap.mapfile import load_map_file
 from argmap.maps import attach_text, get_map, import_map, load_map_data
 from argmap.models import Map, Node
@@ -36,8 +36,8 @@ def shape(data):
             target = ("inference", a, b)
         else:
             target = text[r.target]
-        refs[r.ref] = (text[r.source], target)
-        relations.append((r.kind, text[r.source], target))
+        refs[r.ref] = (text[r.premises[0]], target)
+        relations.append((r.kind, text[r.premises[0]], target))
     return Counter((n.text, n.kind) for n in data.nodes), Counter(relations)
 
 
@@ -105,9 +105,12 @@ def test_argdown_texts_with_syntax_characters_come_back_unchanged():
         NodeData(key="thesis", kind="thesis", text=NASTY, title="Thesis"),
         NodeData(key="c", kind="claim", text="#heading-like start", title="C",
                  tags=("a (b) #c", "plain")),
-        NodeData(key="e", kind="evidence", text="- dash + plus <- arrow", title="E")),
-        relations=(RelationData(kind="support", source="c", target="thesis"),
-                   RelationData(kind="support", source="e", target="c")))
+        NodeData(key="e", kind="evidence", text="- dash + plus <- arrow", title="E",
+                 cites="s")),
+        sources=(SourceData(key="s", document="Doc {x} #1 // y", locator="p. 1 <a>",
+                            quote="q [b] */ z", url="https://x.example/a_b?c=1#d"),),
+        relations=(RelationData(kind="support", premises="c", target="thesis"),
+                   RelationData(kind="support", premises="e", target="c")))
     exported = write(data, "argdown")
     assert "\\#1" in exported and "\\// no comment" in exported
     _fmt, imported = read(exported.encode(), "nasty.argdown")
@@ -117,6 +120,8 @@ def test_argdown_texts_with_syntax_characters_come_back_unchanged():
     assert back["c"].text == "#heading-like start"
     assert set(back["c"].tags) == {"a (b) #c", "plain"}
     assert back["e"].text == "- dash + plus <- arrow"
+    assert imported.data.sources_by_key[back["e"].cites] == replace(
+        data.sources[0], key=back["e"].cites)
     assert shape(imported.data) == shape(data)
 
 
@@ -146,7 +151,7 @@ def test_argdown_export_is_valid_and_nested():
 def test_aif_export_shapes():
     graph = json.loads(write(SEED, "aif"))
     types = Counter(n["type"] for n in graph["nodes"])
-    assert types == {"I": 40, "RA": 23, "CA": 18}
+    assert types == {"I": len(SEED.nodes), "RA": 23, "CA": 18}
     by_id = {n["nodeID"]: n for n in graph["nodes"]}
     into = {}
     for e in graph["edges"]:
@@ -176,7 +181,7 @@ def test_argdown_in_the_style_of_its_documentation():
     assert data.title == "Censorship of hate speech"
     assert titles["Censorship"].kind == "thesis"
     keys = {(n.title or n.text): n.key for n in data.nodes}
-    relations = {(r.kind, r.source, r.target) for r in data.relations}
+    relations = {(r.kind, r.premises[0], r.target) for r in data.relations}
     expect = [("attack", "Argument from Freedom of Speech", "Censorship"),
               ("support", "Argument from Harm", "Censorship"),
               ("support", "Freedom of Speech", "Argument from Freedom of Speech"),
@@ -187,12 +192,16 @@ def test_argdown_in_the_style_of_its_documentation():
     for kind, source_title, target_title in expect:
         assert (kind, keys[source_title], keys[target_title]) in relations, source_title
     undercut = [r for r in data.relations if r.is_undercut]
-    assert len(undercut) == 1 and undercut[0].source == keys["Slippery slope"]
+    assert len(undercut) == 1 and undercut[0].premises[0] == keys["Slippery slope"]
     assert undercut[0].target == f"{keys['Argument from Harm']} -> {keys['Censorship']}"
-    # the premise-conclusion structure keeps its statements and the argument's conclusion
+    # The premise-conclusion structure is one linked step: its premises count only together.
+    # The argument has no text of its own, so it is the step, not a node.
     assert "All users deserve protection from abuse." in {n.text for n in data.nodes}
-    assert ("support", keys["Argument from Protection"], keys["Platforms must moderate"]) \
-        in relations
+    assert "Argument from Protection" not in keys
+    linked = [r for r in data.relations if r.is_linked]
+    assert [(r.kind, r.premises, r.target) for r in linked] == [
+        ("support", (keys["Protection"], keys["Platforms can prevent abuse only by moderating."]),
+         keys["Platforms must moderate"])]
     # headings and free tags are kept as tags
     assert "The main question" in titles["Censorship"].tags
     assert "Arguments against" in titles["Platforms must moderate"].tags
@@ -222,7 +231,7 @@ def test_kialo_discussion_export():
     kinds = Counter(n.kind for n in data.nodes)
     assert kinds == {"thesis": 1, "claim": 2, "rebuttal": 3}
     text = {n.key: n.text for n in data.nodes}
-    relations = {(r.kind, text[r.source], text[r.target]) for r in data.relations}
+    relations = {(r.kind, text[r.premises[0]], text[r.target]) for r in data.relations}
     assert ("support", "One package gives more leverage.",
             "Tariffs and troop costs should be negotiated together.") in relations
     assert ("attack", "Leverage invites retaliation.", "One package gives more leverage.") \
@@ -250,14 +259,14 @@ def _seed_json():
 BAD = {
     "truncated-json": (write(SEED, "json")[:5000].encode(), "json", "not valid JSON"),
     "unknown-relation-id": (json.dumps({**_seed_json(), "relations": [
-        {"kind": "support", "from": "thesis", "to": "nowhere"}]}).encode(), "json",
-        "$.nodes[0]: 'thesis' points at an unknown statement 'nowhere'"),
+        {"kind": "support", "premises": ["thesis"], "to": "nowhere"}]}).encode(), "json",
+        "$.relations[0]: 'thesis' points at an unknown statement 'nowhere'"),
     "duplicate-id": (json.dumps({**_seed_json(), "nodes": _seed_json()["nodes"] +
                                  [_seed_json()["nodes"][3]]}).encode(), "json",
-                     "$.nodes[40].id: the id"),
+                     f"$.nodes[{len(SEED.nodes)}].id: the id"),
     "self-relation": (json.dumps({**_seed_json(), "relations": [
-        {"kind": "attack", "from": "thesis", "to": "thesis"}]}).encode(), "json",
-        "supports or attacks itself"),
+        {"kind": "attack", "premises": ["thesis"], "to": "thesis"}]}).encode(), "json",
+        "$.relations[0]: a node cannot support or attack itself"),
     "deep-json": (("[" * 100_000 + "]" * 100_000).encode(), "json", "levels deep"),
     "deep-argdown": (("[A]: a\n" + "".join("  " * i + f"+ [N{i}]: n\n" for i in range(1, 260))
                       ).encode(), "argdown", "levels deep"),

@@ -19,13 +19,13 @@ def big_map() -> MapData:
     for c in range(N_CLAIMS):
         nodes.append(NodeData(key=f"claim-{c}", kind="claim", text=f"Claim number {c}."))
         relations.append(RelationData(kind="support" if c % 3 else "attack",
-                                      source=f"claim-{c}", target="thesis"))
+                                      premises=f"claim-{c}", target="thesis"))
         for r in range(PER_CLAIM):
             kind = ("claim", "rebuttal")[r % 2]
             nodes.append(NodeData(key=f"n-{c}-{r}", kind=kind, text=f"Point {r} on claim {c}."))
             parent = f"claim-{c}" if r < 7 else f"n-{c}-{r % 7}"
             relations.append(RelationData(kind="support" if kind == "claim" else "attack",
-                                          source=f"n-{c}-{r}", target=parent))
+                                          premises=f"n-{c}-{r}", target=parent))
     return MapData(slug="big", title="A big map", nodes=tuple(nodes),
                    relations=tuple(relations))
 

@@ -125,10 +125,10 @@ def test_valid_map_parses_to_map_data():
     assert [n.origin for n in data.nodes] == ["document"] * 3 + ["editor"]
 
     assert data.relations == (
-        RelationData(kind="support", source="claim", target="thesis"),
-        RelationData(kind="support", source="evidence", target="claim"),
-        RelationData(kind="attack", source="rebuttal", target="thesis"),
-        RelationData(kind="undercut", source="rebuttal", target="evidence -> claim"),
+        RelationData(kind="support", premises="claim", target="thesis"),
+        RelationData(kind="support", premises="evidence", target="claim"),
+        RelationData(kind="attack", premises="rebuttal", target="thesis"),
+        RelationData(kind="undercut", premises="rebuttal", target="evidence -> claim"),
     )
     undercut = data.relations[-1]
     assert undercut.is_undercut
@@ -145,7 +145,7 @@ def test_relation_lists_and_boundaries_are_accepted():
 
     assert len(data.nodes_by_key["claim"].text) == 2000
     assert data.sources[0].quote == "q" * 200
-    assert [(r.kind, r.source, r.target) for r in data.relations] == [
+    assert [(r.kind, r.premises[0], r.target) for r in data.relations] == [
         ("support", "claim", "thesis"),
         ("support", "evidence", "claim"),
         ("support", "evidence", "thesis"),
@@ -176,12 +176,13 @@ def _variants():
     lines, n = replaced("    kind: claim", "    kind: [claim")
     v["invalid-yaml-unclosed-flow"] = (lines, n + 1, ["invalid YAML", "expected ',' or ']'"])
 
-    lines, n = replaced("format: argmap-map/1", "format: argmap-map/2")
-    v["format-wrong"] = (lines, n, ["'format' must be 'argmap-map/1', not 'argmap-map/2'"])
+    lines, n = replaced("format: argmap-map/1", "format: argmap-map/9")
+    v["format-wrong"] = (lines, n, ["'format' must be 'argmap-map/2' (or the older "
+                                    "'argmap-map/1'), not 'argmap-map/9'"])
 
     # Without `format` the error names the first line of the map (line 2, after the comment).
     v["format-missing"] = (deleted("format: argmap-map/1"), 2,
-                           ["'format' must be 'argmap-map/1', not None"])
+                           ["'format' must be 'argmap-map/2'", "not None"])
 
     lines, n = inserted_after("title: A tiny map", "colour: blue")
     v["unknown-top-field"] = (lines, n, ["the map: unknown field 'colour'", "allowed: author"])
@@ -242,44 +243,46 @@ def _variants():
                                      f"first used on line {line_of('  - key: claim')}"])
 
     lines, n = replaced("    supports: thesis", "    supports: thesys")
-    v["supports-unknown-node"] = (lines, n, ["node 'claim': supports unknown node 'thesys'"])
+    v["supports-unknown-node"] = (lines, n, [
+        "node 'claim': 'claim' points at an unknown statement 'thesys'"])
 
     lines, n = replaced("    attacks: thesis", "    attacks: [claim, nobody]")
-    v["attacks-unknown-node"] = (lines, n, ["node 'rebuttal': attacks unknown node 'nobody'"])
+    v["attacks-unknown-node"] = (lines, n, [
+        "node 'rebuttal': 'rebuttal' points at an unknown statement 'nobody'"])
 
     lines, n = replaced("    supports: thesis", "    supports: claim")
-    v["self-support"] = (lines, n, ["node 'claim': a node cannot support itself"])
+    v["self-support"] = (lines, n, ["node 'claim': a node cannot support or attack itself"])
 
     lines, n = replaced("    attacks: thesis", "    attacks: rebuttal")
-    v["self-attack"] = (lines, n, ["node 'rebuttal': a node cannot attack itself"])
+    v["self-attack"] = (lines, n, ["node 'rebuttal': a node cannot support or attack itself"])
 
     lines, n = replaced("    supports: thesis", "    supports: [thesis, thesis]")
-    v["relation-duplicate"] = (lines, n, ["node 'claim': duplicate relation to 'thesis'",
-                                          f"already given on line {n}"])
+    v["relation-duplicate"] = (lines, n, [
+        "node 'claim': 'claim' already argues about 'thesis' in another step"])
 
     # A support and an attack between the same pair is a duplicate as well.
     lines, n = replaced("    attacks: thesis", "    supports: thesis", "    attacks: thesis")
     v["relation-duplicate-across-kinds"] = (lines, n + 1, [
-        "node 'rebuttal': duplicate relation to 'thesis'", f"already given on line {n}"])
+        "node 'rebuttal': 'rebuttal' already argues about 'thesis' in another step"])
 
     lines, n = replaced("    supports: thesis", "    supports: 42")
     v["relation-target-not-key"] = (lines, n, ["node 'claim': support target must be a key"])
 
     lines, n = replaced('    undercuts: "evidence -> claim"', '    undercuts: "thesis -> claim"')
     v["undercut-no-such-support"] = (lines, n, [
-        "node 'rebuttal': undercuts 'thesis -> claim', but there is no such support relation"])
+        "node 'rebuttal': 'thesis -> claim' is not a support step of this map"])
 
     lines, n = replaced('    undercuts: "evidence -> claim"', '    undercuts: "evidence claim"')
     v["undercut-malformed"] = (lines, n, [
-        "node 'rebuttal': undercuts must name a support relation as 'from-key -> to-key'",
+        "node 'rebuttal': undercuts must name a support step as 'from-key -> to-key'",
         "not 'evidence claim'"])
 
     lines, n = replaced('    undercuts: "evidence -> claim"', '    undercuts: "evidence -> "')
-    v["undercut-half"] = (lines, n, ["undercuts must name a support relation"])
+    v["undercut-half"] = (lines, n, ["undercuts must name a support step"])
 
     lines, n = inserted_after("    supports: claim", '    undercuts: "evidence -> claim"')
     v["undercut-own-inference"] = (lines, n, [
-        "node 'evidence': a node cannot undercut its own inference"])
+        "node 'evidence': a node cannot undercut an inference it is part of"])
 
     lines = deleted("    cites: treaty")
     v["evidence-without-cites"] = (lines, line_of("  - key: evidence"), [
@@ -437,7 +440,7 @@ def test_bundled_seed_parses():
     assert all(n.cites in data.sources_by_key for n in data.nodes if n.kind == "evidence")
     supports = {r.ref for r in data.relations if r.kind == "support"}
     for r in data.relations:
-        assert r.source in data.nodes_by_key
+        assert r.premises[0] in data.nodes_by_key
         assert r.target in (supports if r.is_undercut else data.nodes_by_key)
     assert {r.target for r in data.relations if r.is_undercut} == {
         "sma-scope-fixed -> thesis", "korea-record -> sma-scope-fixed"}

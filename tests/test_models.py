@@ -8,7 +8,7 @@ from sqlmodel import select
 from argmap import db
 from argmap.errors import InvalidInput
 from argmap.maps import get_map, import_map
-from argmap.models import Map, Node, Relation, Source
+from argmap.models import Map, Node, Premise, Relation, Source
 from argmap.nodes import add_node, add_relation, add_undercut, delete_node
 from tests.helpers import node, rel, source, tiny_map
 
@@ -44,8 +44,11 @@ def test_self_relation_is_rejected(session, two_maps):
         add_relation(session, map_id=first.id, kind="support", source_id=a, target_id=a)
     assert err.value.field == "target"
     session.rollback()
-    session.add(Relation(map_id=first.id, kind="support", source_node_id=a, target_node_id=a))
-    with pytest.raises(IntegrityError, match="relation_not_self"):
+    step = Relation(map_id=first.id, kind="support", target_node_id=a)
+    session.add(step)
+    session.flush()
+    session.add(Premise(map_id=first.id, relation_id=step.id, node_id=a, target_node_id=a))
+    with pytest.raises(IntegrityError, match="premise_not_self"):
         session.flush()
 
 
@@ -57,12 +60,15 @@ def test_duplicate_relation_is_rejected(session, two_maps):
                      target_id=n["b"])
     # Neither the same relation again nor the opposite kind between the same pair.
     for kind in ("support", "attack"):
-        with pytest.raises(InvalidInput, match="already supports"):
+        with pytest.raises(InvalidInput, match="already argues about 'b'"):
             add_relation(session, map_id=first.id, kind=kind, source_id=n["a"],
                          target_id=n["b"])
-    session.add(Relation(map_id=first.id, kind="attack", source_node_id=n["a"],
-                         target_node_id=n["b"]))
-    with pytest.raises(IntegrityError):
+    step = Relation(map_id=first.id, kind="attack", target_node_id=n["b"])
+    session.add(step)
+    session.flush()
+    session.add(Premise(map_id=first.id, relation_id=step.id, node_id=n["a"],
+                        target_node_id=n["b"]))
+    with pytest.raises(IntegrityError, match="premise_unique_pair|UNIQUE"):
         session.flush()
 
 
@@ -73,11 +79,17 @@ def test_relation_across_maps_is_rejected(session, two_maps):
     with pytest.raises(InvalidInput, match="another map"):
         add_relation(session, map_id=first.id, kind="attack", source_id=a, target_id=x)
     # The composite foreign keys stop it even when the Python checks are bypassed.
-    for map_id in (first.id, second.id):
-        session.rollback()
-        session.add(Relation(map_id=map_id, kind="attack", source_node_id=a, target_node_id=x))
-        with pytest.raises(IntegrityError):
-            session.flush()
+    session.rollback()
+    session.add(Relation(map_id=first.id, kind="attack", target_node_id=x))  # x: the other map
+    with pytest.raises(IntegrityError):
+        session.flush()
+    session.rollback()
+    step = Relation(map_id=second.id, kind="attack", target_node_id=x)
+    session.add(step)
+    session.flush()
+    session.add(Premise(map_id=second.id, relation_id=step.id, node_id=a, target_node_id=x))
+    with pytest.raises(IntegrityError):  # a premise from the other map
+        session.flush()
 
 
 def test_citation_across_maps_is_rejected(session):
@@ -106,15 +118,14 @@ def test_undercut_targets_a_support_relation(session, two_maps):
                                 relation_id=support.id)
     assert (undercut.kind, undercut.target_relation_id, undercut.target_node_id) == (
         "undercut", support.id, None)
-    with pytest.raises(InvalidInput, match="only a support relation"):
+    with pytest.raises(InvalidInput, match="only a support step"):
         add_undercut(session, map_id=first.id, source_id=n["a"], relation_id=attack.id)
-    with pytest.raises(InvalidInput, match="already undercuts"):
+    with pytest.raises(InvalidInput, match="already argues about"):
         add_undercut(session, map_id=first.id, source_id=n["c"], relation_id=support.id)
     with pytest.raises(InvalidInput, match="part of"):
         add_undercut(session, map_id=first.id, source_id=n["a"], relation_id=support.id)
     # An undercut must point at a relation and a support/attack at a node: not a text flag.
-    session.add(Relation(map_id=first.id, kind="undercut", source_node_id=n["a"],
-                         target_node_id=n["c"]))
+    session.add(Relation(map_id=first.id, kind="undercut", target_node_id=n["c"]))
     with pytest.raises(IntegrityError, match="relation_target"):
         session.flush()
 
@@ -128,8 +139,10 @@ def test_deleting_a_node_removes_its_relations_and_their_undercuts(session):
     revision = get_map(session, slug="tiny").revision
     with db.transaction(session):
         delete_node(session, map_id=stored.id, node_id=n["b"])
-    remaining = {(r.source_node_id, r.target_node_id, r.kind)
-                 for r in session.exec(select(Relation).where(Relation.map_id == stored.id))}
+    remaining = {(p.node_id, r.target_node_id, r.kind)
+                 for r, p in session.exec(select(Relation, Premise).join(
+                     Premise, Premise.relation_id == Relation.id).where(
+                     Relation.map_id == stored.id))}
     # a->b and the undercut on it are gone; relations not touching b survive, as do nodes.
     assert remaining == {(n["c"], n["a"], "attack"), (n["d"], n["c"], "support")}
     assert set(ids(session, stored.id)) == {"a", "u", "c", "d"}
@@ -186,10 +199,10 @@ def test_every_change_increments_the_revision(session, two_maps):
 
 
 def test_a_failed_import_leaves_nothing_behind(session):
-    # The undercut names a relation id that is never stored: the import must fail whole.
+    # The undercut names a step that does not exist: the rules refuse it, nothing is stored.
     broken = tiny_map(node("a"), node("b"), relations=[rel("undercut", "a", "x -> y")],
                       slug="broken")
-    with pytest.raises(KeyError), db.transaction(session):
+    with pytest.raises(InvalidInput, match="not a support step"), db.transaction(session):
         import_map(session, data=broken)
     assert session.exec(select(Map).where(Map.slug == "broken")).first() is None
     assert session.exec(select(Node).where(Node.key == "a")).all() == []

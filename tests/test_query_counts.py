@@ -15,7 +15,7 @@ def chain_map(slug: str, size: int) -> MapData:
     relations = []
     for i in range(1, size):
         nodes.append(NodeData(key=f"n{i}", kind=("claim", "rebuttal")[i % 2], text=f"N{i}."))
-        relations.append(RelationData(kind=("support", "attack")[i % 2], source=f"n{i}",
+        relations.append(RelationData(kind=("support", "attack")[i % 2], premises=f"n{i}",
                                       target="thesis" if i < 20 else f"n{i % 19 + 1}"))
     return MapData(slug=slug, title=slug, nodes=tuple(nodes), relations=tuple(relations))
 

@@ -63,8 +63,8 @@ def test_each_opposing_position_is_answered_by_a_rebuttal(seed):
                  "opp-pentagon-guidance", "opp-one-theater"}
     answered = {r.target for r in seed.relations
                 if r.kind == "attack" and r.target in positions
-                and seed.nodes_by_key[r.source].kind == "rebuttal"
-                and seed.nodes_by_key[r.source].origin == "document"}
+                and seed.nodes_by_key[r.premises[0]].kind == "rebuttal"
+                and seed.nodes_by_key[r.premises[0]].origin == "document"}
     assert answered == positions
 
 
@@ -72,7 +72,7 @@ def test_editors_counterarguments_are_marked_and_sourced(seed):
     editors = [n for n in seed.nodes if n.origin == "editor"]
     assert len(editors) >= 2
     assert all(n.cites and n.author for n in editors)
-    targets = {r.target for r in seed.relations if r.source in {n.key for n in editors}}
+    targets = {r.target for r in seed.relations if r.premises[0] in {n.key for n in editors}}
     op_ed_targets = {t for t in targets if " -> " in t or
                      seed.nodes_by_key[t].origin == "document"}
     assert len(op_ed_targets) >= 2  # they argue against the op-ed itself

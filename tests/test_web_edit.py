@@ -10,7 +10,7 @@ from argmap import db
 from argmap.access import make_owner
 from argmap.accounts import User
 from argmap.maps import get_map, import_map
-from argmap.models import Map, Node, Relation, Source
+from argmap.models import Map, Node, Premise, Relation, Source
 from tests.helpers import fork_seed, node, post, sign_up, source, tiny_map
 
 MAP = "/maps/seminar"
@@ -47,7 +47,8 @@ def relations_of(app, key):
         session = db.session()
         found = get_map(session, slug="seminar")
         node = session.exec(select(Node).where(Node.map_id == found.id, Node.key == key)).one()
-        rows = session.exec(select(Relation).where(Relation.source_node_id == node.id)).all()
+        rows = session.exec(select(Relation).join(Premise, Premise.relation_id == Relation.id)
+                            .where(Premise.node_id == node.id)).all()
         keys = {n.id: n.key for n in session.exec(select(Node)).all()}
         return [(r.kind, keys.get(r.target_node_id), r.target_relation_id) for r in rows]
 
@@ -124,9 +125,9 @@ def test_undercut_an_inference(client, app):
     with app.app_context():
         session = db.session()
         ids = {n.key: n.id for n in session.exec(select(Node)).all()}
-        support = session.exec(select(Relation).where(
-            Relation.source_node_id == ids["sma-scope-fixed"],
-            Relation.kind == "support")).first()
+        support = session.exec(select(Relation).join(
+            Premise, Premise.relation_id == Relation.id).where(
+            Premise.node_id == ids["sma-scope-fixed"], Relation.kind == "support")).first()
     panel = client.get(f"{MAP}?node=sma-scope-fixed").get_data(as_text=True)
     assert f'<option value="{support.id}"' in panel
     reply = post(client, f"{MAP}/nodes/sma-scope-fixed/undercuts",
@@ -259,7 +260,7 @@ CASES = [
     ("self", f"{MAP}/nodes/thesis/links", {"kind": "support", "target": "thesis"},
      "link", "target", "cannot support or attack itself"),
     ("duplicate", f"{MAP}/nodes/treaty-alliance/links", {"kind": "attack", "target": "thesis"},
-     "link", "target", "already supports that node"),
+     "link", "target", "already argues about"),
     ("other-map", f"{MAP}/nodes/thesis/links", {"kind": "support", "target": "elsewhere"},
      "link", "target", "no node &#39;elsewhere&#39; in this map"),
     ("no-target", f"{MAP}/nodes/thesis/links", {"kind": "support", "target": ""},

@@ -1,16 +1,18 @@
 """AIF, as AIFdb and OVA3 exchange it (JSON).
 
 Every statement is an I-node. A support is I -> RA -> I, an attack I -> CA -> I, and an
-undercut I -> CA -> RA (the RA of the support it attacks). Each I-node also carries
-`"argmap": {"kind", "key"}`, which other tools ignore and argmap reads back, so kinds
-survive a round trip. The OVA3 wrapper adds node positions from the Graphviz layout.
+undercut I -> CA -> RA (the RA of the support it attacks). A linked step is one RA or CA node
+with an edge in from each of its premises. Each I-node also carries
+`"argmap": {"kind", "key", "tags", "citation"}`, which other tools ignore and argmap reads
+back, so kinds and citations survive a round trip. The OVA3 wrapper adds node positions from
+the Graphviz layout.
 """
 
 import json
 import subprocess
 
 from argmap.errors import MapFileError
-from argmap.interchange.base import Imported, check_map, load_json
+from argmap.interchange.base import Imported, check_map, citation_of, citations, load_json
 from argmap.mapdata import MapData, NodeData, RelationData
 from argmap.render import to_dot
 from argmap.render.run import dot_binary
@@ -28,7 +30,9 @@ def aif_graph(data: MapData) -> dict:
     stamp = _timestamp(data)
     ids = {n.key: i for i, n in enumerate(data.nodes, start=1)}
     nodes = [{"nodeID": ids[n.key], "text": n.text, "type": "I", "timestamp": stamp,
-              "argmap": {"kind": n.kind, "key": n.key, "tags": list(n.tags)}}
+              "argmap": {"kind": n.kind, "key": n.key, "tags": list(n.tags),
+                         **({"citation": citation_of(data.sources_by_key[n.cites])}
+                            if n.cites else {})}}
              for n in data.nodes]
     edges, scheme_of = [], {}
     next_id = len(nodes) + 1
@@ -42,7 +46,8 @@ def aif_graph(data: MapData) -> dict:
         text = {"support": "Default Inference", "attack": "Default Conflict",
                 "undercut": "Default Conflict"}[rel.kind]
         nodes.append({"nodeID": next_id, "text": text, "type": kind, "timestamp": stamp})
-        edge(ids[rel.source], next_id)
+        for premise in rel.premises:
+            edge(ids[premise], next_id)
         edge(next_id, scheme_of[rel.target] if rel.is_undercut else ids[rel.target])
         scheme_of[rel.ref] = next_id
         next_id += 1
@@ -134,6 +139,9 @@ def read_aif(text: str, name: str) -> Imported:
         extra = nodes[node_id].get("argmap") or {}
         key = str(extra.get("key") or f"i{node_id}")
         keys[node_id] = key if key not in keys.values() else f"i{node_id}"
+    cites, sources = citations({keys[i]: (nodes[i].get("argmap") or {}).get("citation")
+                                for i in statements
+                                if isinstance(nodes[i].get("argmap"), dict)})
     data_nodes = []
     for node_id in statements:
         node = nodes[node_id]
@@ -147,8 +155,10 @@ def read_aif(text: str, name: str) -> Imported:
             raise MapFileError(name, f"{paths[node_id]}.text: a statement needs a text")
         tags = (node.get("argmap") or {}).get("tags") or []
         data_nodes.append(NodeData(key=keys[node_id], kind=kind, text=text.strip(),
-                                   tags=tuple(t for t in tags if isinstance(t, str))))
-    relations, refs = [], {}
+                                   tags=tuple(t for t in tags if isinstance(t, str)),
+                                   cites=cites.get(keys[node_id])))
+    relations: list[RelationData] = []
+    refs: dict[str, str] = {}
     for scheme_id, node in nodes.items():
         if node["type"] != "RA":
             continue
@@ -158,29 +168,31 @@ def read_aif(text: str, name: str) -> Imported:
             warnings.append(f"{name}: {paths[scheme_id]}: an inference needs premises and one "
                             "conclusion; skipped")
             continue
-        refs[scheme_id] = []
-        for premise in premises:  # linked premises each support the conclusion
-            rel = RelationData(kind="support", source=premise, target=conclusions[0])
-            relations.append(rel)
-            refs[scheme_id].append(rel.ref)
+        # Several premises into one RA are linked: they support the conclusion together.
+        rel = RelationData(kind="support", premises=tuple(premises), target=conclusions[0])
+        relations.append(rel)
+        refs[scheme_id] = rel.ref
     for scheme_id, node in nodes.items():
         if node["type"] != "CA":
             continue
-        attackers = [keys[s] for s in into[scheme_id] if s in keys]
+        attackers = tuple(keys[s] for s in into[scheme_id] if s in keys)
+        if not attackers:
+            warnings.append(f"{name}: {paths[scheme_id]}: a conflict with no attacking "
+                            "statement; skipped")
+            continue
         for target in out_of[scheme_id]:
-            for attacker in attackers:
-                if target in keys:
-                    relations.append(RelationData(kind="attack", source=attacker,
-                                                  target=keys[target]))
-                elif target in refs:
-                    relations.extend(RelationData(kind="undercut", source=attacker,
-                                                  target=ref) for ref in refs[target])
-                else:
-                    warnings.append(f"{name}: {paths[scheme_id]}: a conflict aimed at a "
-                                    f"{nodes[target]['type']} node; skipped")
+            if target in keys:  # several attackers into one CA attack together
+                relations.append(RelationData(kind="attack", premises=attackers,
+                                              target=keys[target]))
+            elif target in refs:
+                relations.append(RelationData(kind="undercut", premises=attackers,
+                                              target=refs[target]))
+            else:
+                warnings.append(f"{name}: {paths[scheme_id]}: a conflict aimed at a "
+                                f"{nodes[target]['type']} node; skipped")
     relations.sort(key=lambda r: r.is_undercut)
     data = MapData(slug="aif-map", title="Imported AIF map", nodes=tuple(data_nodes),
-                   relations=tuple(relations))
+                   relations=tuple(relations), sources=tuple(sources))
     key_paths = {keys[i]: paths[i] for i in statements}
     check_map(data, name, lambda key: key_paths.get(key))
     return Imported(data, source_text=source_text, warnings=warnings)

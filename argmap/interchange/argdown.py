@@ -2,17 +2,20 @@
 
 Writing: claims and theses are statements `[Title]: text`; evidence, rebuttals and any reason
 whose inference is undercut are arguments `<Title>: text`, so that `_` can undercut them.
-Kinds become tags. Citations, passages and authors are not carried (use argmap JSON for that).
+Kinds become tags, and a citation becomes the statement's YAML data, `{citation: {...}}`.
+Passages and authors are not carried (use argmap JSON for that). A linked step is a
+premise-conclusion structure (see write_argdown).
 In texts and tags, characters that Argdown would read as syntax are escaped with a backslash
 (Argdown's escape), and the reader takes `\\X` as the character X.
 """
 
+import json
 import re
 
 import yaml
 
 from argmap.errors import MapFileError
-from argmap.interchange.base import MAX_DEPTH, Imported, check_map
+from argmap.interchange.base import MAX_DEPTH, Imported, check_map, citation_of, citations
 from argmap.mapdata import MapData, NodeData, RelationData
 
 KIND_TAGS = ("thesis", "claim", "evidence", "rebuttal")
@@ -43,6 +46,12 @@ def _hide(line: str) -> str:
                        else m.group(1), line)
 
 
+def _restore(text: str) -> str:
+    """Undo _hide exactly, escapes included (for data, which has escapes of its own)."""
+    return re.sub("[\U000F0000-\U000F007F]", lambda m: "\\" + chr(ord(m.group(0)) - HIDDEN),
+                  text)
+
+
 def _reveal(text: str) -> str:
     return re.sub("[\U000F0000-\U000F007F]", lambda m: chr(ord(m.group(0)) - HIDDEN), text)
 
@@ -59,23 +68,35 @@ def titles(data: MapData) -> dict[str, str]:
     return chosen
 
 
+def data_block(data: MapData, node: NodeData) -> str:
+    """A node's citation as Argdown's YAML data, `{citation: {document: ..., ...}}`."""
+    if not node.cites:
+        return ""
+    cited = {k: v for k, v in citation_of(data.sources_by_key[node.cites]).items() if v}
+    # JSON is YAML; "\/" (JSON's escape for "/") keeps "//" and "/*" from reading as comments.
+    text = json.dumps({"citation": cited}, ensure_ascii=False)
+    return " " + re.sub(r"/(?=[/*])", r"\/", text)
+
+
 def write_argdown(data: MapData) -> str:
     names = titles(data)
-    undercut_refs = {r.target for r in data.relations if r.is_undercut}
+    steps = data.steps_by_ref
+    undercut_refs = {steps[r.target].ref for r in data.relations if r.is_undercut}
+    linked = [r for r in data.relations if r.is_linked and not r.is_undercut]
     arguments = {n.key for n in data.nodes if n.kind in ("evidence", "rebuttal")}
-    arguments |= {ref.split(" -> ")[0] for ref in undercut_refs}
+    arguments |= {steps[ref].premises[0] for ref in undercut_refs if not steps[ref].is_linked}
     below: dict[str, list] = {}
     has_parent = set()
     for rel in data.relations:
-        if not rel.is_undercut:
+        if not rel.is_undercut and not rel.is_linked:
             below.setdefault(rel.target, []).append(rel)
-            has_parent.add(rel.source)
+        has_parent.update(rel.premises)
     undercutters: dict[str, list[str]] = {}
     for rel in data.relations:
         if rel.is_undercut:
-            undercutters.setdefault(rel.target, []).append(rel.source)
-            has_parent.add(rel.source)
+            undercutters.setdefault(steps[rel.target].ref, []).extend(rel.premises)
     written: set[str] = set()
+    expanded: set[str] = set()
     lines = ["===", yaml.safe_dump({"title": data.title}, allow_unicode=True).strip(), "===",
              ""]
 
@@ -89,28 +110,54 @@ def write_argdown(data: MapData) -> str:
         tags = f" #{node.kind}" + (" #(editor addition)" if node.origin == "editor" else "")
         tags += "".join(f" #{t}" if re.fullmatch(r"[\w-]+", t) else f" #({escape(t, also='()')})"
                         for t in node.tags)
-        return f"{ref}: {escape(' '.join(node.text.split()))}{tags}"
+        return f"{ref}: {escape(' '.join(node.text.split()))}{tags}{data_block(data, node)}"
 
     def tree(key: str, depth: int, trail: tuple[str, ...]):
         if key in trail:  # a cycle: the reference above is enough
             return
+        expanded.add(key)
         for rel in below.get(key, []):
-            first = rel.source not in written
-            lines.append("  " * depth + f"{SYMBOL[rel.kind]} {element(rel.source)}")
+            source = rel.premises[0]
+            first = source not in expanded
+            lines.append("  " * depth + f"{SYMBOL[rel.kind]} {element(source)}")
             for cutter in undercutters.get(rel.ref, []):
                 lines.append("  " * (depth + 1) + f"_ {element(cutter)}")
                 tree(cutter, depth + 2, (*trail, key))
             if first:
-                tree(rel.source, depth + 1, (*trail, key))
+                tree(source, depth + 1, (*trail, key))
+
+    def block(key: str):
+        lines.append(element(key))
+        tree(key, 1, ())
+        lines.append("")
 
     roots = [n.key for n in data.nodes if n.key not in has_parent]
     roots.sort(key=lambda k: data.nodes_by_key[k].kind != "thesis")
-    for root in roots + [n.key for n in data.nodes]:
-        if root in written:
-            continue
-        lines.append(element(root))
-        tree(root, 1, ())
-        lines.append("")
+    for root in roots + [n.key for n in data.nodes if n.key not in arguments
+                         or n.key not in has_parent]:
+        if root not in expanded and root not in {p for r in linked for p in r.premises}:
+            block(root)
+    # A linked step is a premise-conclusion structure: its premises count only together.
+    used = set(names.values())
+    for number, rel in enumerate(linked, start=1):
+        name = _clean(f"Linked step {number} to {names[rel.target]}")
+        while name in used:
+            name += " (linked)"
+        used.add(name)
+        if rel.kind == "attack":
+            lines += [f"<{name}>", f"  -> {element(rel.target)}", ""]
+        lines += [f"<{name}>", ""]
+        lines += [f"({i}) {element(p)}" for i, p in enumerate(rel.premises, start=1)]
+        conclusion = (f"[Not: {names[rel.target]}]" if rel.kind == "attack"
+                      else element(rel.target))
+        lines += ["----", f"({len(rel.premises) + 1}) {conclusion}", ""]
+        if rel.ref in undercutters:
+            lines.append(f"<{name}>")
+            lines += [f"  _ {element(cutter)}" for cutter in undercutters[rel.ref]]
+            lines.append("")
+    for node in data.nodes:  # whatever argues about a premise of a linked step
+        if node.key not in expanded and (below.get(node.key) or node.key not in written):
+            block(node.key)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -126,8 +173,11 @@ class _Reader:
     def __init__(self, text: str, name: str):
         self.name, self.text = name, text
         self.nodes: dict[str, dict] = {}  # title -> {kind, text, argument, line, tags}
-        self.relations: list[tuple[str, str, str, int]] = []  # kind, source, target, line
+        # kind, source (a title, or the titles of a linked step's premises), target, line
+        self.relations: list[tuple[str, str | tuple[str, ...], str, int]] = []
         self.undercuts: list[tuple[str, str, str | None, int]] = []  # cutter, arg, concl
+        # argument -> (premises, conclusion, line) of its premise-conclusion structure
+        self.structures: dict[str, tuple[tuple[str, ...], str, int]] = {}
         self.warnings: list[str] = []
         self.title: str | None = None
         self.heading: str | None = None  # the heading the current lines stand under
@@ -140,11 +190,13 @@ class _Reader:
 
     def element(self, raw: str, line: int) -> str:
         """Define or refer to a statement or argument; returns its title."""
+        citation = None
+        if "{" in raw and raw.rstrip().endswith("}"):  # escaped braces are hidden by now
+            start = raw.index("{")
+            citation = self.data(_restore(raw[start:]), line)
+            raw = raw[:start]
         tags = [a or b for a, b in TAG.findall(raw)]
         raw = TAG.sub("", raw).strip()
-        if "{" in raw and raw.endswith("}"):
-            self.warn(line, "data in {braces} is not imported")
-            raw = raw[:raw.index("{")].strip()
         match = ELEMENT.match(raw)
         if match:
             title = (match.group(2) or match.group(3)).strip()
@@ -157,7 +209,9 @@ class _Reader:
         node = self.nodes.get(title)
         if node is None:
             node = self.nodes[title] = {"kind": None, "text": "", "argument": argument,
-                                        "line": line, "tags": []}
+                                        "line": line, "tags": [], "citation": None}
+        if citation:
+            node["citation"] = citation
         if text:
             if node["text"] and node["text"] != text:
                 self.warn(line, f"[{title}] has a second text; the first one is kept")
@@ -171,6 +225,19 @@ class _Reader:
             elif tag not in node["tags"]:
                 node["tags"].append(tag)
         return title
+
+    def data(self, text: str, line: int) -> dict | None:
+        """An element's {data}: argmap reads its citation, and warns about the rest."""
+        try:
+            given = yaml.safe_load(text)
+        except yaml.YAMLError:
+            given = None
+        if isinstance(given, dict) and isinstance(given.get("citation"), dict):
+            if set(given) != {"citation"}:
+                self.warn(line, "data in {braces} other than the citation is not imported")
+            return given["citation"]
+        self.warn(line, "data in {braces} is not imported")
+        return None
 
     def parse(self) -> None:
         lines = self.text.splitlines()
@@ -220,12 +287,12 @@ class _Reader:
                 title = self.element(pcs_line.group(2), line_no)
                 previous = lines[number - 1].strip() if number else ""
                 if re.fullmatch(r"-{2,}.*-{2,}|-{4,}", previous):
-                    # the conclusion: premises support it through the argument
+                    # The conclusion: the premises support it together (a linked step).
                     arg = pcs_argument or last_argument
-                    for premise in pcs:
-                        self.relations.append(("support", premise, title, line_no))
                     if arg and arg != title:
-                        self.relations.append(("support", arg, title, line_no))
+                        self.structures[arg] = (tuple(pcs), title, line_no)
+                    elif pcs:
+                        self.relations.append(("support", tuple(pcs), title, line_no))
                     pcs = []
                 else:
                     pcs.append(title)
@@ -265,8 +332,40 @@ class _Reader:
                 last_argument, pcs_argument, pcs = title, title, []
             stack[:] = [(indent, title, None, None)]
 
+    def linked_steps(self) -> dict[str, tuple[str, tuple[str, ...], str]]:
+        """Each argument's premise-conclusion structure as one linked step.
+
+        An argument with no text of its own is only the container of its structure (this is
+        how argmap writes a linked step): it is not a node, and what it attacks (`->`) the
+        premises attack together. An argument with a text stays a node that supports the
+        conclusion too, as Argdown draws it.
+        """
+        steps = {}
+        for arg, (premises, conclusion, line) in self.structures.items():
+            if not premises:
+                continue
+            container = not self.nodes[arg]["text"]
+            attacked = [t for k, s, t, _l in self.relations if s == arg and k == "attack"]
+            if container and attacked:
+                steps[arg] = ("attack", premises, attacked[0])
+                self.dropped.add(conclusion)
+            else:
+                steps[arg] = ("support", premises, conclusion)
+                if not container:
+                    self.relations.append(("support", arg, conclusion, line))
+            if container:
+                self.dropped.add(arg)
+        return steps
+
     def result(self) -> Imported:
         self.parse()
+        self.dropped: set[str] = set()
+        linked = self.linked_steps()
+        used = {t for _k, s, t, _l in self.relations} | {
+            s for _k, s, _t, _l in self.relations if isinstance(s, str)}
+        self.dropped = {t for t in self.dropped if t in linked or t not in used}
+        self.relations = [r for r in self.relations if r[1] not in self.dropped]
+        self.relations += [(k, p, t, 0) for k, p, t in linked.values()]
         keys = {}
         for title in self.nodes:
             base = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "node"
@@ -278,8 +377,12 @@ class _Reader:
         supporting = {s for k, s, _t, _l in self.relations if k == "support"}
         targets = {t for _k, _s, t, _l in self.relations}
         has_thesis = any(n["kind"] == "thesis" for n in self.nodes.values())
+        cites, sources = citations({keys[t]: n["citation"] for t, n in self.nodes.items()
+                                    if n["citation"]})
         nodes = []
         for title, node in self.nodes.items():
+            if title in self.dropped:
+                continue
             kind = node["kind"]
             if kind is None:
                 if not has_thesis and title in targets and title not in supporting \
@@ -295,17 +398,24 @@ class _Reader:
                                   origin="editor" if "editor addition" in node["tags"]
                                   else "document",
                                   tags=tuple(_reveal(t) for t in node["tags"]
-                                             if t != "editor addition")))
+                                             if t != "editor addition"),
+                                  cites=cites.get(keys[title])))
         relations, seen = [], set()
         for kind, source, target, _line in self.relations:
-            pair = (keys[source], keys[target])
+            premises = tuple(keys[s] for s in ((source,) if isinstance(source, str) else source))
+            pair = (premises, keys[target])
             if pair in seen:
                 continue
             seen.add(pair)
-            relations.append(RelationData(kind=kind, source=pair[0], target=pair[1]))
+            relations.append(RelationData(kind=kind, premises=premises, target=pair[1]))
         for cutter, argument, context, line in self.undercuts:
-            options = [r for r in relations if r.kind == "support"
-                       and r.source == keys[argument]]
+            if argument in linked:
+                kind, premises, target = linked[argument]
+                options = [r for r in relations if r.kind == "support" and r.target == keys[target]
+                           and r.premises == tuple(keys[p] for p in premises)]
+            else:
+                options = [r for r in relations if r.kind == "support"
+                           and r.premises == (keys[argument],)]
             if context:
                 options = [r for r in options if r.target == keys[context]] or options
             if len(options) != 1:
@@ -314,13 +424,13 @@ class _Reader:
                                 "skipped" if options else
                           f"<{argument}> is undercut but supports nothing; skipped")
                 continue
-            relations.append(RelationData(kind="undercut", source=keys[cutter],
+            relations.append(RelationData(kind="undercut", premises=(keys[cutter],),
                                           target=options[0].ref))
         lines_of = {keys[t]: n["line"] for t, n in self.nodes.items()}
         data = MapData(slug=re.sub(r"[^a-z0-9]+", "-", (self.title or "argdown map").lower())
                        .strip("-")[:60] or "argdown-map",
                        title=self.title or "Imported Argdown map", nodes=tuple(nodes),
-                       relations=tuple(relations))
+                       relations=tuple(relations), sources=tuple(sources))
         check_map(data, self.name, lambda key: lines_of.get(key))
         return Imported(data, warnings=self.warnings)
 

@@ -3,11 +3,11 @@ map must pass whatever format it came in (with the location of each problem)."""
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from argmap.errors import InvalidInput, MapFileError
-from argmap.mapdata import MapData
-from argmap.models import NodeCreate, NodeKind, SourceCreate, validate
+from argmap import rules
+from argmap.errors import MapFileError
+from argmap.mapdata import MapData, RelationData, SourceData
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024  # 2 MiB: far above any real map (the seed is ~60 KB)
 MAX_DEPTH = 200  # nesting levels an Argdown or JSON file may use
@@ -53,60 +53,40 @@ def load_json(text: str, name: str):
                            line=exc.lineno) from None
 
 
-def check_map(data: MapData, name: str, where: Callable[[str], str | int | None]) -> None:
-    """The rules of the model, named at `where(key)`: a line number or a JSON path."""
-    def fail(message: str, key: str | None = None):
-        spot = where(key) if key is not None else None
+def check_map(data: MapData, name: str, where: Callable[[str], str | int | None],
+              step_where: Callable[[RelationData], str | int | None] | None = None) -> None:
+    """The rules of the model (argmap/rules.py), each problem named at `where(key)` (a line
+    number or a JSON path), or for a step at `step_where(step)` when the reader knows it."""
+    try:
+        rules.check_map(data)
+    except rules.RuleBroken as exc:
+        spot = step_where(exc.step) if exc.step is not None and step_where else None
+        if spot is None:
+            key = exc.step.premises[0] if exc.step is not None and exc.step.premises else exc.key
+            spot = where(key) if key is not None else None
         if isinstance(spot, int):
-            raise MapFileError(name, message, line=spot)
-        raise MapFileError(name, f"{spot}: {message}" if spot else message)
+            raise MapFileError(name, str(exc), line=spot) from None
+        raise MapFileError(name, f"{spot}: {exc}" if spot else str(exc)) from None
 
-    if not data.nodes:
-        fail("the map has no statements")
-    seen: set[str] = set()
-    for node in data.nodes:
-        if node.key in seen:
-            fail(f"the id {node.key!r} is used twice", node.key)
-        seen.add(node.key)
-        if node.kind not in set(NodeKind):
-            fail(f"unknown kind {node.kind!r}", node.key)
-        try:
-            validate(NodeCreate, {"key": node.key, "kind": node.kind, "text": node.text,
-                                  "title": node.title, "author": node.author,
-                                  "origin": node.origin,
-                                  "passage_paragraph": node.passage_paragraph,
-                                  "passage_quote": node.passage_quote,
-                                  "tags": ",".join(node.tags) or None})
-        except InvalidInput as exc:
-            fail(f"{node.key!r}: {exc}", node.key)
-    sources = set()
-    for src in data.sources:
-        if src.key in sources:
-            fail(f"the source id {src.key!r} is used twice", src.key)
-        sources.add(src.key)
-        try:
-            validate(SourceCreate, {"key": src.key, "document": src.document,
-                                    "locator": src.locator, "quote": src.quote, "url": src.url})
-        except InvalidInput as exc:
-            fail(f"source {src.key!r}: {exc}", src.key)
-    for node in data.nodes:
-        if node.cites and node.cites not in sources:
-            fail(f"{node.key!r} cites an unknown source {node.cites!r}", node.key)
-    pairs: dict[tuple[str, str], str] = {}
-    kinds = {}
-    for rel in data.relations:
-        if rel.source not in seen:
-            fail(f"a relation starts at an unknown statement {rel.source!r}", rel.source)
-        if rel.is_undercut:
-            if kinds.get(rel.target) != "support":
-                fail(f"{rel.source!r} undercuts {rel.target!r}, which is not a support "
-                     "relation of this map", rel.source)
-        elif rel.target not in seen:
-            fail(f"{rel.source!r} points at an unknown statement {rel.target!r}", rel.source)
-        elif rel.source == rel.target:
-            fail(f"{rel.source!r} supports or attacks itself", rel.source)
-        key = (rel.source, rel.target)
-        if key in pairs:
-            fail(f"{rel.source!r} is linked to {rel.target!r} twice", rel.source)
-        pairs[key] = rel.kind
-        kinds[rel.ref] = rel.kind
+
+def citation_of(src: SourceData) -> dict:
+    return {"document": src.document, "locator": src.locator, "quote": src.quote,
+            "url": src.url}
+
+
+def citations(extras: dict[str, dict]) -> tuple[dict[str, str], list[SourceData]]:
+    """Citations carried in argmap's own extension of a format, as sources (one per distinct
+    citation): node key -> source key, and the sources."""
+    cites, sources, keys = {}, [], {}
+    for key, given in extras.items():
+        if not isinstance(given, dict):
+            continue
+        found = SourceData(key="", **{f: given.get(f) if isinstance(given.get(f), str)
+                                      else None for f in ("document", "locator", "quote",
+                                                          "url")})
+        if found not in keys:
+            keys[found] = f"src-{len(sources) + 1}"
+            sources.append(replace(found, key=keys[found], document=found.document or "",
+                                   locator=found.locator or ""))
+        cites[key] = keys[found]
+    return cites, sources

@@ -71,7 +71,7 @@ def read_kialo(text: str, name: str) -> Imported:
                 raise MapFileError(name, f"{path}. hangs under a link ({parent}.)",
                                    line=item["line"])
             relations.append(RelationData(kind="support" if item["side"] == "Pro"
-                                          else "attack", source=key, target=by_path[parent]))
+                                          else "attack", premises=key, target=by_path[parent]))
     for target_path, parent, item in links:
         target = by_path.get(target_path)
         if target is None:
@@ -85,7 +85,7 @@ def read_kialo(text: str, name: str) -> Imported:
             raise MapFileError(name, f"{item['path']}. links a claim to itself",
                                line=item["line"])
         relations.append(RelationData(kind="support" if item["side"] == "Pro" else "attack",
-                                      source=target, target=by_path[parent]))
+                                      premises=target, target=by_path[parent]))
     data = MapData(slug="kialo-discussion", title=title or "Imported Kialo discussion",
                    nodes=tuple(nodes), relations=tuple(relations))
     check_map(data, name, lambda key: lines.get(key))

@@ -7,7 +7,7 @@ from argmap.errors import MapFileError
 from argmap.interchange.base import Imported, check_map, load_json
 from argmap.mapdata import DocumentMeta, MapData, NodeData, RelationData, SourceData
 
-FORMAT, VERSION = "argmap", 1
+FORMAT, VERSION = "argmap", 2  # version 1 (one premise a step) is still read
 
 
 def write_json(data: MapData, source_text: str | None = None) -> str:
@@ -26,7 +26,7 @@ def write_json(data: MapData, source_text: str | None = None) -> str:
                    "passage": ({"paragraph": n.passage_paragraph, "quote": n.passage_quote}
                                if n.passage_quote else None),
                    "tags": list(n.tags)} for n in data.nodes],
-        "relations": [{"kind": r.kind, "from": r.source,
+        "relations": [{"kind": r.kind, "premises": list(r.premises),
                        ("inference" if r.is_undercut else "to"): r.target}
                       for r in data.relations],
     }
@@ -76,8 +76,10 @@ def read_json(text: str, name: str) -> Imported:
           {"format", "version", "map", "nodes"})
     if raw["format"] != FORMAT:
         r.fail("$.format", f"expected {FORMAT!r}")
-    if raw["version"] != VERSION:
-        r.fail("$.version", f"this argmap reads version {VERSION}, not {raw['version']!r}")
+    if raw["version"] not in (1, VERSION):
+        r.fail("$.version", f"this argmap reads versions 1 and {VERSION}, not "
+                            f"{raw['version']!r}")
+    premises_field = "premises" if raw["version"] == VERSION else "from"
     top = r.obj(raw["map"], "$.map", {"slug", "title", "description", "document",
                                       "source_text"}, {"title"})
     doc = r.obj(top.get("document") or {}, "$.map.document",
@@ -123,9 +125,10 @@ def read_json(text: str, name: str) -> Imported:
                                                    f"{path}.passage.quote"),
                               tags=tuple(tags)))
     relations = []
+    step_paths: dict[RelationData, str] = {}
     for i, rel in enumerate(r.list(raw.get("relations"), "$.relations")):
         path = f"$.relations[{i}]"
-        r.obj(rel, path, {"kind", "from", "to", "inference"}, {"kind", "from"})
+        r.obj(rel, path, {"kind", premises_field, "to", "inference"}, {"kind", premises_field})
         kind = rel["kind"]
         if kind not in ("support", "attack", "undercut"):
             r.fail(f"{path}.kind", f"unknown relation kind {kind!r}")
@@ -133,9 +136,14 @@ def read_json(text: str, name: str) -> Imported:
         if not isinstance(target, str) or not target:
             r.fail(path, "an undercut needs 'inference': \"a -> b\"" if kind == "undercut"
                    else "a support or attack needs 'to'")
-        relations.append(RelationData(kind=kind, source=r.text(rel["from"], f"{path}.from",
-                                                                False), target=target))
-        r.paths.setdefault(rel["from"], path)
+        given = rel[premises_field]
+        if premises_field == "from":  # version 1: one premise, as text
+            given = [given]
+        premises = tuple(r.text(p, f"{path}.{premises_field}[{j}]", False)
+                         for j, p in enumerate(r.list(given, f"{path}.{premises_field}")))
+        step = RelationData(kind=kind, premises=premises, target=target)
+        relations.append(step)
+        step_paths.setdefault(step, path)
     relations.sort(key=lambda rel: rel.is_undercut)
     data = MapData(slug=r.text(top.get("slug"), "$.map.slug") or "imported-map",
                    title=r.text(top["title"], "$.map.title", False),
@@ -146,6 +154,6 @@ def read_json(text: str, name: str) -> Imported:
                                          date=date,
                                          url=r.text(doc.get("url"), "$.map.document.url")),
                    sources=tuple(sources), nodes=tuple(nodes), relations=tuple(relations))
-    check_map(data, name, lambda key: r.paths.get(key))
+    check_map(data, name, lambda key: r.paths.get(key), step_paths.get)
     source_text = r.text(top.get("source_text"), "$.map.source_text")
     return Imported(data, source_text)

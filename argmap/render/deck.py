@@ -19,7 +19,8 @@ from argmap.render.select import View, keep_only, select
 def direct_claims(data: MapData) -> list[str]:
     """Nodes that directly support or attack a thesis, in map order."""
     theses = {n.key for n in data.nodes if n.kind == "thesis"}
-    direct = {r.source for r in data.relations if not r.is_undercut and r.target in theses}
+    direct = {p for r in data.relations if not r.is_undercut and r.target in theses
+              for p in r.premises}
     return [n.key for n in data.nodes if n.key in direct and n.key not in theses]
 
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import graphviz
 
-from argmap.mapdata import MapData, NodeData
+from argmap.mapdata import MapData, NodeData, RelationData
 from argmap.render.labels import escape, lines_cell, plain, table, wrap
 from argmap.render.theme import LIGHT, Theme
 
@@ -45,9 +45,14 @@ def node_id(key: str) -> str:
     return f"n-{key}"
 
 
-def junction_id(ref: str) -> str:
-    source, target = ref.split(" -> ")
-    return f"j-{source}--{target}"
+def junction_id(step: RelationData) -> str:
+    """The inference point of a step: where its premises meet (keys never hold "_")."""
+    target = step.target if not step.is_undercut else step.target.replace(" -> ", "--")
+    return f"j-{'_'.join(step.premises)}--{target}".replace(" + ", "_")
+
+
+def edge_id(prefix: str, source: str, target: str) -> str:
+    return f"{prefix}-{source}--{target}"
 
 
 def node_label(node: NodeData, data: MapData, theme: Theme, layout: Layout) -> str:
@@ -70,6 +75,13 @@ def node_label(node: NodeData, data: MapData, theme: Theme, layout: Layout) -> s
         rows.append(lines_cell(wrap(f"\u2014 {citation}", layout.wrap + 4), size=small,
                                color=theme.muted, italic=True))
     return table(rows)
+
+
+def _step_tip(step: RelationData, data: MapData) -> str:
+    names = [plain(data.nodes_by_key[p].title or data.nodes_by_key[p].text)[:60]
+             for p in step.premises]
+    together = " together" if step.is_linked else ""
+    return f"{step.kind}: " + " + ".join(names) + together
 
 
 def caption(data: MapData) -> str:
@@ -109,6 +121,10 @@ def legend_label(data: MapData, theme: Theme, layout: Layout) -> str:
         cells.append(f'<TD CELLPADDING="4"><FONT POINT-SIZE="{small}" COLOR="{style.color}">'
                      f'{escape(style.sample)}</FONT><FONT POINT-SIZE="{small}"> '
                      f'{escape(style.caption)}</FONT></TD>')
+    if any(r.is_linked for r in data.relations):
+        cells.append(f'<TD CELLPADDING="4"><FONT POINT-SIZE="{small}" COLOR="{theme.text}">'
+                     f'\u2014\u25c6\u2014\u25b6</FONT><FONT POINT-SIZE="{small}"> linked '
+                     "premises: they meet at \u25c6 and count only together</FONT></TD>")
     return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4"><TR>{"".join(cells)}</TR>'
             "</TABLE>")
 
@@ -148,29 +164,38 @@ def to_dot(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT,
                    peripheries=str(style.peripheries), tooltip=graphviz.escape(plain(node.text)),
                    **({"href": layout.link_prefix + node.key, "target": "_top"}
                       if layout.link_prefix else {}))
-    undercut_refs = {rel.target for rel in data.relations if rel.is_undercut}
-    dropped = {ref for ref, label in layout.inference_marks if label == "OUT"}
+    steps = data.steps_by_ref
+    undercut = {steps[rel.target].ref for rel in data.relations if rel.is_undercut}
+    failing = {ref for ref, label in layout.inference_marks if label == "OUT"}
     for rel in data.relations:
         style = theme.edges[rel.kind]
         attrs = {"color": style.color, "style": style.style, "arrowhead": style.arrowhead,
-                 "penwidth": str(style.penwidth), "id": f"r-{rel.source}--{rel.target}"}
-        if rel.ref in dropped:  # an undercut inference: it does not count
-            attrs.update(color=theme.muted, style="dashed", label="\u2717 does not follow",
-                         fontcolor=theme.muted)
-        if rel.is_undercut:
-            attrs["id"] = f"u-{rel.source}--{junction_id(rel.target)}"
-            graph.edge(node_id(rel.source), junction_id(rel.target), **attrs)
-        elif rel.ref in undercut_refs:
-            # An undercut attacks the inference itself: route the support through a junction
-            # point so the undercut has something to point at.
-            junction = junction_id(rel.ref)
+                 "penwidth": str(style.penwidth)}
+        if rel.ref in failing:  # the step does not count: say why, in words
+            attrs.update(color=theme.muted, style="dashed", fontcolor=theme.muted)
+            if rel.ref in undercut:
+                attrs["label"] = "\u2717 does not follow"
+            elif rel.is_linked:
+                attrs["label"] = "\u2717 a premise falls"
+        target = (junction_id(steps[rel.target]) if rel.is_undercut
+                  else node_id(rel.target))
+        prefix = "u" if rel.is_undercut else "r"
+        if rel.is_linked or rel.ref in undercut:
+            # One inference point for the step: an edge from each premise into it, one on to
+            # the target, and something for an undercut to point at.
+            junction = junction_id(rel)
             graph.node(junction, label="", id=junction, shape="diamond", width="0.16",
-                       height="0.16", style="filled", fillcolor=style.color, color=style.color,
-                       tooltip=f"inference {rel.ref}")
-            graph.edge(node_id(rel.source), junction, **{**attrs, "arrowhead": "none"})
-            graph.edge(junction, node_id(rel.target), **attrs)
+                       height="0.16", style="filled", fillcolor=attrs["color"],
+                       color=attrs["color"], tooltip=graphviz.escape(_step_tip(rel, data)))
+            for premise in rel.premises:
+                graph.edge(node_id(premise), junction, **{
+                    **attrs, "label": "", "arrowhead": "none",
+                    "id": edge_id(prefix, premise, junction)})
+            graph.edge(junction, target, **attrs, id=edge_id(prefix, junction, target))
         else:
-            graph.edge(node_id(rel.source), node_id(rel.target), **attrs)
+            graph.edge(node_id(rel.premises[0]), target, **attrs,
+                       id=edge_id(prefix, rel.premises[0],
+                                  target if rel.is_undercut else rel.target))
     for key, count in stubs:
         stub = f"s-{key}"
         graph.node(stub, label=f"+{count} hidden", id=stub, shape="box", style="dashed,rounded",

@@ -5,7 +5,7 @@
 - hide: leave out whole kinds of node (never the focused node);
 - collapse: replace what argues about a node with one "+N hidden" box.
 
-An undercut counts as arguing about the reason whose inference it attacks.
+An undercut counts as arguing about the premises of the step it attacks.
 """
 
 from collections import defaultdict, deque
@@ -29,17 +29,22 @@ class Graph:
     def __init__(self, data: MapData):
         self.below: dict[str, list[str]] = defaultdict(list)  # node -> what argues about it
         self.around: dict[str, set[str]] = defaultdict(set)  # undirected neighbours
+        steps = data.steps_by_ref
         for rel in data.relations:
             if rel.is_undercut:
-                premise, conclusion = rel.target.split(" -> ")
-                self.below[premise].append(rel.source)
-                for end in (premise, conclusion):
-                    self.around[rel.source].add(end)
-                    self.around[end].add(rel.source)
+                step = steps[rel.target]
+                ends = (*step.premises, step.target)
+                for premise in step.premises:
+                    self.below[premise].extend(rel.premises)
             else:
-                self.below[rel.target].append(rel.source)
-                self.around[rel.source].add(rel.target)
-                self.around[rel.target].add(rel.source)
+                ends = (rel.target,)
+                self.below[rel.target].extend(rel.premises)
+            for source in rel.premises:
+                for end in ends:
+                    self.around[source].add(end)
+                    self.around[end].add(source)
+            for premise in rel.premises:  # co-premises are each other's neighbours
+                self.around[premise].update(p for p in rel.premises if p != premise)
 
     def reach(self, start: str, depth: int, links: dict) -> set[str]:
         seen, queue = {start}, deque([(start, 0)])
@@ -55,12 +60,14 @@ class Graph:
 
 
 def keep_only(data: MapData, keys: set[str]) -> MapData:
-    """The map restricted to `keys`, with the relations (and undercuts) between them."""
+    """The map restricted to `keys`, with the relations (and undercuts) between them. A
+    linked step goes with any of its premises: it holds only with all of them."""
     relations, kept_refs = [], set()
+    steps = data.steps_by_ref
     for rel in sorted(data.relations, key=lambda r: r.is_undercut):
-        if rel.source not in keys:
+        if not set(rel.premises) <= keys:
             continue
-        if rel.is_undercut and rel.target not in kept_refs:
+        if rel.is_undercut and steps[rel.target].ref not in kept_refs:
             continue
         if not rel.is_undercut and rel.target not in keys:
             continue

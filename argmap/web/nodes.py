@@ -15,6 +15,7 @@ from argmap.access import Role
 from argmap.editing import (
     Citation,
     add_argument,
+    add_co_premise,
     add_free_node,
     add_undercutter,
     connect,
@@ -22,6 +23,7 @@ from argmap.editing import (
     edit_node,
     node_by_key,
     node_exists,
+    remove_co_premise,
 )
 from argmap.errors import Conflict, InvalidInput, NotFound
 from argmap.history import changes, recording
@@ -52,6 +54,8 @@ FORMS = {
     "link": ("kind", "target"),
     "new": ("kind", "text", *CITATION),
     "delete": ("version",),
+    "copremise": ("relation", "text", "premise"),
+    "uncouple": ("relation", "premise"),
 }
 # The answer to a change already carries the fresh panel; the views still need a refresh.
 PANEL_IS_FRESH = json.dumps({"map-changed": {"panel": "fresh"}})
@@ -143,8 +147,7 @@ def argue(slug: str, key: str):
 def undercut(slug: str, key: str):
     def action(session, found, values):
         node_by_key(session, map_id=found.id, key=key)
-        relation_id = int(values["relation"]) if values["relation"].isdigit() else -1
-        node = add_undercutter(session, map_id=found.id, relation_id=relation_id,
+        node = add_undercutter(session, map_id=found.id, relation_id=_step_id(values),
                                text=values["text"], **_by())
         return key, _added("undercut", node)
     return _submit(slug, key, "undercut", action)
@@ -192,16 +195,40 @@ def link(slug: str, key: str):
     return _submit(slug, key, "link", action)
 
 
+def _step_id(values: dict) -> int:
+    return int(values["relation"]) if values["relation"].isdigit() else -1
+
+
+@bp.post("/<key>/premises")
+def couple(slug: str, key: str):
+    def action(session, found, values):
+        _still_there(session, found, key)
+        node = add_co_premise(session, map_id=found.id, relation_id=_step_id(values),
+                              text=values["text"], premise_key=values["premise"], **_by())
+        return key, Markup("\u201c{}\u201d is now a co-premise: the step counts only with "
+                           "all its premises.").format(short(node, 60))
+    return _submit(slug, key, "copremise", action)
+
+
+@bp.post("/<key>/premises/remove")
+def uncouple(slug: str, key: str):
+    def action(session, found, values):
+        node = remove_co_premise(session, map_id=found.id, relation_id=_step_id(values),
+                                 premise_key=values["premise"])
+        return key, Markup("Took \u201c{}\u201d out of the step.").format(short(node, 60))
+    return _submit(slug, key, "uncouple", action)
+
+
 @bp.post("/<key>/delete")
 def delete(slug: str, key: str):
     def action(session, found, values):
         node = _still_there(session, found, key)
         message = Markup("Deleted \u201c{}\u201d.").format(short(node, 60))
-        expected = _version(values)
-        if expected is not None and expected != node.version:
+        try:  # the version is claimed in the same statement as an edit claims it
+            delete_by_key(session, map_id=found.id, key=key, expected_version=_version(values))
+        except Conflict as exc:
             raise Conflict("Someone changed this node after you opened it. Check the current "
                            "version above, then delete again if you still want to.",
-                           current=node)
-        delete_by_key(session, map_id=found.id, key=key)
+                           current=exc.current) from None
         return None, message
     return _submit(slug, key, "delete", action)

@@ -145,9 +145,11 @@ def render_map_page(session: Session, *, slug: str, view: str, node_key: str | N
                                          user_id=user.id) if user else None
         if "nodes/_panel.html" in wants:
             context["effects"] = delete_effects(session, map_id=found.id, key=node_key)
-            context["inference_options"] = [
-                (str(link.id), f"\u201c{short(a, 50)}\u201d \u2192 \u201c{short(b, 50)}\u201d")
-                for link in panel.inferences for a, b in [link.inference]]
+            context["inference_options"] = [(str(s.id), step_label(s))
+                                            for s in panel.inferences]
+            # Steps of this node that can take a co-premise ("this reason also needs ...").
+            context["step_options"] = [(str(s.id), step_label(s)) for s in panel.outgoing
+                                       if s.kind != "undercut"]
             context["node_options"] = [(n.key, f"{n.kind}: {short(n, 70)}")
                                        for n in data.nodes if n.key != node_key]
     if found.forked_from_id:
@@ -157,6 +159,12 @@ def render_map_page(session: Session, *, slug: str, view: str, node_key: str | N
     response = make_response(render_template(template, **context), status)
     response.vary.update(["HX-Request", "HX-Target"])
     return response
+
+
+def step_label(step) -> str:
+    """A step in a form's choices: its premises, joined, and where they lead."""
+    premises = " + ".join(f"\u201c{short(p, 50)}\u201d" for p in step.premises)
+    return f"{premises} \u2192 \u201c{short(step.target, 50)}\u201d"
 
 
 def export_choices() -> dict:
