@@ -262,7 +262,7 @@ class _Parser:
     def linked(self, kind: str, source: str, entry: _Mapping, line: int):
         where = f"node '{source}': a linked {kind}"
         if self.version == FORMATS[0]:
-            self.fail(f"{where} needs 'format: {FORMAT}'", line)
+            self.fail(f"{where} needs 'format: {FORMAT}'", entry.line or line)
         self.check_fields(entry, {"to", "with"}, where)
         others = entry.get("with")
         others = [others] if isinstance(others, str) else others

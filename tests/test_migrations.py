@@ -2,14 +2,16 @@
 nothing to do), and serving from an out-of-date database stops with a clear message."""
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
 from sqlalchemy import create_engine, inspect
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 from argmap import db, schema
 from argmap.cli import main
+from argmap.maps import load_map_data
 
 
 def test_migrations_match_the_models(tmp_path, databases):
@@ -60,3 +62,45 @@ def test_a_database_from_before_migrations_is_named(engine):
     assert result.exit_code == 1 and "was created before argmap used migrations" in \
         result.output
     assert db  # the module is what registers the tables
+
+
+OLD_ROWS = [  # a map in the 0001 layout: relations with one source each, and an undercut
+    "INSERT INTO map (id, slug, title, description, revision, visibility, created_at, "
+    "updated_at) VALUES (1, 'old', 'Old map', '', 3, 'private', '2026-01-01 00:00:00', "
+    "'2026-01-01 00:00:00')",
+    *(f"INSERT INTO node (id, map_id, key, kind, text, origin, version, created_at, updated_at)"
+      f" VALUES ({i}, 1, '{key}', '{kind}', 'Text of {key}.', 'document', 1, "
+      "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+      for i, (key, kind) in enumerate([("t", "thesis"), ("a", "claim"), ("r", "rebuttal"),
+                                       ("u", "rebuttal")], start=1)),
+    "INSERT INTO relation (id, map_id, kind, source_node_id, target_node_id, created_at) "
+    "VALUES (1, 1, 'support', 2, 1, '2026-01-01 00:00:00')",
+    "INSERT INTO relation (id, map_id, kind, source_node_id, target_node_id, created_at) "
+    "VALUES (2, 1, 'attack', 3, 1, '2026-01-01 00:00:00')",
+    "INSERT INTO relation (id, map_id, kind, source_node_id, target_relation_id, created_at) "
+    "VALUES (3, 1, 'undercut', 4, 1, '2026-01-01 00:00:00')",
+]
+
+
+def test_linked_premises_migration_carries_every_map_over_unchanged(engine):
+    with engine.begin() as connection:
+        command.upgrade(schema._config(connection), "0001")
+    with engine.begin() as connection:
+        for statement in OLD_ROWS:
+            connection.exec_driver_sql(statement)
+    schema.upgrade(engine)
+    assert schema.current(engine) == schema.head()
+    with Session(engine) as session:
+        data = load_map_data(session, slug="old")
+    assert [(r.kind, r.premises, r.target) for r in data.relations] == [
+        ("support", ("a",), "t"), ("attack", ("r",), "t"), ("undercut", ("u",), "a -> t")]
+    assert data.revision == 3 and [n.key for n in data.nodes] == ["t", "a", "r", "u"]
+    # The database still cascades: deleting the only premise removes the step and the
+    # undercut on it, without the ORM.
+    with engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.exec_driver_sql("DELETE FROM node WHERE key = 'a'")
+    with engine.connect() as connection:
+        left = connection.exec_driver_sql("SELECT kind FROM relation ORDER BY id").all()
+    assert left == [("attack",)]
