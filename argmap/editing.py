@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from argmap import nodes
+from argmap import nodes, rules
 from argmap.errors import Conflict, InvalidInput, NotFound
 from argmap.maps import bump_revision
 from argmap.models import (
@@ -17,7 +17,6 @@ from argmap.models import (
     NodeKind,
     Premise,
     Relation,
-    RelationKind,
     Source,
     SourceCreate,
     utcnow,
@@ -116,8 +115,8 @@ def add_undercutter(session: Session, *, map_id: int, relation_id: int, text: st
     if relation is None:  # the form offered it, so someone removed it since
         raise Conflict("The step you were undercutting has been removed by someone else in "
                        "the meantime; nothing was added.")
-    if relation.map_id != map_id or relation.kind != RelationKind.SUPPORT:
-        raise InvalidInput("choose a support relation of this map", field="relation")
+    if relation.map_id != map_id:  # what kind of step it may be is a rule (argmap/rules.py)
+        raise InvalidInput("choose a step of this map", field="relation")
     node = add_node(session, map_id=map_id, kind=NodeKind.REBUTTAL, text=text, author=author,
                     by_id=by_id)
     add_undercut(session, map_id=map_id, source_id=node.id, relation_id=relation_id,
@@ -140,7 +139,7 @@ def add_co_premise(session: Session, *, map_id: int, relation_id: int, text: str
         node = session.exec(select(Node).where(Node.map_id == map_id, Node.key == premise_key)
                             ).first()
         if node is None:
-            raise InvalidInput(f"no node '{premise_key}' in this map", field="premise")
+            raise rules.unknown_premise(premise_key)
     else:
         node = add_node(session, map_id=map_id, kind=NodeKind.CLAIM, text=text, author=author,
                         by_id=by_id)
@@ -166,7 +165,7 @@ def connect(session: Session, *, map_id: int, source_key: str, target_key: str,
     target = session.exec(select(Node).where(Node.key == target_key, Node.map_id == map_id)
                           ).first()
     if target is None:
-        raise InvalidInput(f"no node '{target_key}' in this map", field="target")
+        raise rules.unknown_target(source_key, target_key)
     return add_relation(session, map_id=map_id, kind=kind, source_id=source.id,
                         target_id=target.id, author=author)
 

@@ -238,11 +238,13 @@ def _message(err: dict) -> str:
     return err["msg"]
 
 
+NUL_MESSAGE = "contains a NUL character (U+0000), which cannot be stored; remove it"
+
+
 def refuse_nul(value: str, field: str) -> None:
     """PostgreSQL cannot store U+0000 in text, so no database gets it: one rule everywhere."""
     if "\x00" in value:
-        raise InvalidInput(f"{field}: contains a NUL character (U+0000), which cannot be "
-                           "stored; remove it and try again", field=field)
+        raise InvalidInput(f"{field}: {NUL_MESSAGE}", field=field)
 
 
 def validate(model: type[SQLModel], values: dict) -> Any:

@@ -176,7 +176,7 @@ def add_co_premise(session: Session, *, map_id: int, relation_id: int, node_id: 
     relation = get_step(session, map_id=map_id, relation_id=relation_id)
     node = session.get(Node, node_id)
     if node is None or node.map_id != map_id:
-        raise InvalidInput("choose a node of this map", field="premise")
+        raise rules.unknown_premise(node.key if node else str(node_id))
     current = step_data(session, relation)
     steps = {}
     if relation.target_relation_id is not None:

@@ -67,6 +67,18 @@ def _broken(step: RelationData, message: str, **where) -> RuleBroken:
     return RuleBroken(message, step=step, **where)
 
 
+def unknown_premise(premise: str, step: RelationData | None = None) -> RuleBroken:
+    """A premise that is not a node of this map (in a file: no such key; in a stored map: a
+    node of another map, or none)."""
+    return RuleBroken(f"a relation starts at an unknown statement {premise!r}", step=step,
+                      key=step.premises[0] if step else premise, field="premise")
+
+
+def unknown_target(premise: str, target: str, step: RelationData | None = None) -> RuleBroken:
+    return RuleBroken(f"{premise!r} points at an unknown statement {target!r}", step=step,
+                      key=premise, field="target")
+
+
 def check_step(step: RelationData, context: StepContext) -> None:
     """One support, attack or undercut, with one or more premises."""
     first = step.premises[0] if step.premises else None
@@ -79,8 +91,7 @@ def check_step(step: RelationData, context: StepContext) -> None:
         raise _broken(step, f"{step.ref!r} names a premise twice", key=first, field="premise")
     for premise in step.premises:
         if not context.has_node(premise):
-            raise _broken(step, f"a relation starts at an unknown statement {premise!r}",
-                             key=first, field="premise")
+            raise unknown_premise(premise, step)
     if step.is_undercut:
         target = context.step(step.target)
         if target is None or target.kind != RelationKind.SUPPORT:
@@ -91,8 +102,7 @@ def check_step(step: RelationData, context: StepContext) -> None:
             raise _broken(step, "a node cannot undercut an inference it is part of", key=first,
                              field="relation")
     elif not context.has_node(step.target):
-        raise _broken(step, f"{first!r} points at an unknown statement {step.target!r}",
-                         key=first, field="target")
+        raise unknown_target(first, step.target, step)
     elif step.target in step.premises:
         raise _broken(step, "a node cannot support or attack itself", key=first, field="target")
     for premise in step.premises:

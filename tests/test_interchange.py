@@ -276,7 +276,8 @@ BAD = {
     "aif-duplicate": (json.dumps({"nodes": [{"nodeID": 1, "type": "I", "text": "x"},
                                             {"nodeID": 1, "type": "I", "text": "y"}],
                                   "edges": []}).encode(), "aif", "$.nodes[1].nodeID"),
-    "kialo-cycle": (b"1. Thesis\n1.1. Pro: -> See 1.\n", "kialo", "links a claim to itself"),
+    "kialo-cycle": (b"1. Thesis\n1.1. Pro: -> See 1.\n", "kialo",
+                    ":2: a node cannot support or attack itself"),
     "kialo-unknown": (b"1. Thesis\n1.1. Con: -> See 1.7.\n", "kialo", "points at no claim"),
     "kialo-duplicate": (b"1. Thesis\n1.1. Pro: a\n1.1. Con: b\n", "kialo", "used twice"),
     "argdown-no-parent": (b"+ [A]: dangling\n", "argdown", "has no statement above it"),
@@ -287,7 +288,7 @@ BAD = {
                               ).encode(), "json",
                    "$.map.source_text: contains a NUL character"),
     "nul-late": (b"[A]: a\n" + b"x" * 70_000 + b"\n[B]: b\x00\n", "argdown",
-                 ":3: contains a NUL byte"),
+                 ":3: contains a NUL character"),
     "latin-1": ("[Caf\u00e9]: na\u00efve\n".encode("latin-1"), "argdown", "not UTF-8"),
     "empty": (b"  \n\n", None, "empty"),
 }

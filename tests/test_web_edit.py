@@ -262,7 +262,7 @@ CASES = [
     ("duplicate", f"{MAP}/nodes/treaty-alliance/links", {"kind": "attack", "target": "thesis"},
      "link", "target", "already argues about"),
     ("other-map", f"{MAP}/nodes/thesis/links", {"kind": "support", "target": "elsewhere"},
-     "link", "target", "no node &#39;elsewhere&#39; in this map"),
+     "link", "target", "points at an unknown statement &#39;elsewhere&#39;"),
     ("no-target", f"{MAP}/nodes/thesis/links", {"kind": "support", "target": ""},
      "link", "target", "choose the node"),
     ("bad-relation-kind", f"{MAP}/nodes/thesis/links",
@@ -277,7 +277,7 @@ CASES = [
      {"form": "evidence", "text": "Fact.", "document": "D"}, "evidence", "locator", "is empty"),
     ("undercut-an-attack", f"{MAP}/nodes/reb-hormuz/undercuts", {"relation": "ATTACK",
                                                                   "text": "x"},
-     "undercut", "relation", "support relation"),
+     "undercut", "relation", "not a support step"),
     ("evidence-edit-no-citation", f"{MAP}/nodes/thesis/edit", {"kind": "evidence", "text": "x"},
      "edit", "document", "evidence must cite a source"),
 ]

@@ -403,11 +403,11 @@ class _Reader:
         relations, seen = [], set()
         for kind, source, target, _line in self.relations:
             premises = tuple(keys[s] for s in ((source,) if isinstance(source, str) else source))
-            pair = (premises, keys[target])
-            if pair in seen:
-                continue
+            pair = (kind, premises, keys[target])
+            if pair in seen:  # Argdown merges a relation declared twice; other clashes are
+                continue  # for the rules to refuse
             seen.add(pair)
-            relations.append(RelationData(kind=kind, premises=premises, target=pair[1]))
+            relations.append(RelationData(kind=kind, premises=premises, target=pair[2]))
         for cutter, argument, context, line in self.undercuts:
             if argument in linked:
                 kind, premises, target = linked[argument]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from argmap import rules
 from argmap.errors import MapFileError
 from argmap.mapdata import MapData, RelationData, SourceData
+from argmap.models import NUL_MESSAGE
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024  # 2 MiB: far above any real map (the seed is ~60 KB)
 MAX_DEPTH = 200  # nesting levels an Argdown or JSON file may use
@@ -25,12 +26,18 @@ def decode(raw: bytes, name: str) -> str:
     if len(raw) > MAX_IMPORT_BYTES:
         raise MapFileError(name, f"the file is {len(raw):,} bytes; imports are limited to "
                                  f"{MAX_IMPORT_BYTES:,} bytes (2 MiB)")
-    if b"\x00" in raw[:65536]:
-        raise MapFileError(name, "this is a binary file, not a map (JSON, Argdown, AIF or "
-                                 "Kialo text)")
     if b"\x00" in raw:
-        raise MapFileError(name, "contains a NUL byte, which a map cannot hold",
-                           line=raw[:raw.index(b"\x00")].count(b"\n") + 1)
+        # A text file with a stray NUL gets the rule's message; anything else is binary.
+        head = raw[:65536]
+        controls = sum(1 for b in head if b < 32 and b not in b"\t\n\r\f")
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            controls = len(head)
+        if controls * 10 > len(head):
+            raise MapFileError(name, "this is a binary file, not a map (JSON, Argdown, AIF "
+                                     "or Kialo text)") from None
+        raise MapFileError(name, NUL_MESSAGE, line=raw[:raw.index(b"\x00")].count(b"\n") + 1)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

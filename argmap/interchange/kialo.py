@@ -72,6 +72,7 @@ def read_kialo(text: str, name: str) -> Imported:
                                    line=item["line"])
             relations.append(RelationData(kind="support" if item["side"] == "Pro"
                                           else "attack", premises=key, target=by_path[parent]))
+    step_lines: dict[RelationData, int] = {}
     for target_path, parent, item in links:
         target = by_path.get(target_path)
         if target is None:
@@ -81,12 +82,11 @@ def read_kialo(text: str, name: str) -> Imported:
             warnings.append(f"{name}:{item['line']}: a top-level link is not a relation; "
                             "skipped")
             continue
-        if target == by_path[parent]:
-            raise MapFileError(name, f"{item['path']}. links a claim to itself",
-                               line=item["line"])
-        relations.append(RelationData(kind="support" if item["side"] == "Pro" else "attack",
-                                      premises=target, target=by_path[parent]))
+        step = RelationData(kind="support" if item["side"] == "Pro" else "attack",
+                            premises=target, target=by_path[parent])
+        relations.append(step)
+        step_lines[step] = item["line"]  # the rules name the link's own line
     data = MapData(slug="kialo-discussion", title=title or "Imported Kialo discussion",
                    nodes=tuple(nodes), relations=tuple(relations))
-    check_map(data, name, lambda key: lines.get(key))
+    check_map(data, name, lambda key: lines.get(key), step_lines.get)
     return Imported(data, warnings=warnings)

@@ -6,6 +6,7 @@ import json
 from argmap.errors import MapFileError
 from argmap.interchange.base import Imported, check_map, load_json
 from argmap.mapdata import DocumentMeta, MapData, NodeData, RelationData, SourceData
+from argmap.models import NUL_MESSAGE
 
 FORMAT, VERSION = "argmap", 2  # version 1 (one premise a step) is still read
 
@@ -58,7 +59,7 @@ class _Reader:
         if not isinstance(value, str):
             self.fail(path, "expected text")
         if "\x00" in value:
-            self.fail(path, "contains a NUL character (U+0000), which a map cannot hold")
+            self.fail(path, NUL_MESSAGE)
         return value
 
     def list(self, value, path: str):

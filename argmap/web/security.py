@@ -12,6 +12,8 @@ from flask import Flask, abort, has_request_context, request, session
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from argmap.models import NUL_MESSAGE
+
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -54,8 +56,7 @@ def _refuse_nul() -> None:
     in the address and the form fields (files are checked by the importers, with a line)."""
     values = [request.path, *request.args.values(), *request.form.values()]
     if any("\x00" in value for value in values):
-        abort(400, "The request contains a NUL character (U+0000), which argmap cannot "
-                   "store; remove it and try again.")
+        abort(400, f"The request {NUL_MESSAGE}.")
 
 
 # No inline script or style anywhere: scripts and styles come from our own static files.
