@@ -5,7 +5,7 @@ map gives the same MapData whether it comes from a file or from the database.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 
@@ -122,3 +122,22 @@ class MapData:
             found[rel.ref] = rel
             found.setdefault(same_step(rel.ref), rel)
         return found
+
+
+def keep_only(data: MapData, keys: set[str]) -> MapData:
+    """The map restricted to `keys`, with the relations (and undercuts) between them. A
+    linked step goes with any of its premises: it holds only with all of them."""
+    relations, kept_refs = [], set()
+    steps = data.steps_by_ref
+    for rel in sorted(data.relations, key=lambda r: r.is_undercut):
+        if not set(rel.premises) <= keys:
+            continue
+        if rel.is_undercut and steps[rel.target].ref not in kept_refs:
+            continue
+        if not rel.is_undercut and rel.target not in keys:
+            continue
+        relations.append(rel)
+        kept_refs.add(rel.ref)
+    order = {rel: i for i, rel in enumerate(data.relations)}
+    return replace(data, nodes=tuple(n for n in data.nodes if n.key in keys),
+                   relations=tuple(sorted(relations, key=order.__getitem__)))

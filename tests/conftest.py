@@ -85,6 +85,13 @@ def template_cache(tmp_path_factory) -> str:
     return str(tmp_path_factory.mktemp("jinja"))
 
 
+@pytest.fixture(scope="session")
+def render_cache(tmp_path_factory) -> str:
+    """One render cache for the run: its keys are the drawings themselves (render.Drawing),
+    so tests share a file only when it is the same drawing."""
+    return str(tmp_path_factory.mktemp("render-cache"))
+
+
 def make_app(tmp_path, url, **config):
     return create_app({
         "TESTING": True,
@@ -118,9 +125,10 @@ def database_url(databases, seeded_url, tmp_path):
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch, database_url, template_cache):
+def app(tmp_path, monkeypatch, database_url, template_cache, render_cache):
     monkeypatch.setenv("ARGMAP_INSTANCE", str(tmp_path / "instance"))
-    app = make_app(tmp_path, database_url, JINJA_BYTECODE_CACHE_DIR=template_cache)
+    app = make_app(tmp_path, database_url, JINJA_BYTECODE_CACHE_DIR=template_cache,
+                   RENDER_CACHE_DIR=render_cache)
     yield app
     app.extensions["argmap.engine"].dispose()
 

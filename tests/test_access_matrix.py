@@ -182,11 +182,13 @@ def _footprint(session, slug: str):
 @pytest.mark.parametrize("visibility", MAPS)
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route", ROUTES, ids=[r[0] for r in ROUTES])
-def test_access(world, databases, tmp_path, role, visibility, route):
+def test_access(world, databases, tmp_path, role, visibility, route, template_cache,
+                render_cache):
     name, method, path, data, need = route
     app = create_app({"TESTING": True,
                       "DATABASE_URL": databases.copy(world["url"], tmp_path, "cell"),
-                      "RENDER_CACHE_DIR": str(tmp_path / "cache"), "SECRET_KEY": "matrix"})
+                      "RENDER_CACHE_DIR": render_cache, "SECRET_KEY": "matrix",
+                      "JINJA_BYTECODE_CACHE_DIR": template_cache})
     client = app.test_client()
     if role != "anonymous":  # the session Flask-Login's login_user would create
         with client.session_transaction() as cookie:

@@ -100,7 +100,7 @@ def test_a_big_map_page_answers_before_dot_and_draws_lazily(client, app):
         session = db.session()
         data = big_map()
         keep = {n.key for n in data.nodes[:200]}
-        from argmap.render.select import keep_only
+        from argmap.mapdata import keep_only
         medium = keep_only(data, keep)
         from dataclasses import replace
         with db.transaction(session):

@@ -46,7 +46,8 @@ def test_unknown_map_and_format_get_a_404_page(client):
         assert "<h1>Not found</h1>" in reply.get_data(as_text=True)
 
 
-def test_a_diagram_is_rendered_once_per_revision(app, client, monkeypatch):
+def test_a_diagram_is_rendered_once_per_revision(app, client, monkeypatch, tmp_path):
+    app.config["RENDER_CACHE_DIR"] = str(tmp_path / "own-cache")  # empty: nothing drawn yet
     first = client.get("/maps/treaty-alliance/export.svg").data
     cached = list(os.scandir(app.config["RENDER_CACHE_DIR"]))
     assert cached

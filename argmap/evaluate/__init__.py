@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from argmap.evaluate.dfquad import Strengths, strengths
 from argmap.evaluate.grounded import IN, OUT, READINGS, UNDEC, Framework, framework, label
-from argmap.mapdata import MapData
+from argmap.mapdata import MapData, keep_only
 from argmap.outline import short
 
 __all__ = ["IN", "OUT", "READINGS", "UNDEC", "Evaluation", "NodeResult", "evaluate"]
@@ -128,7 +128,6 @@ def explain(data: MapData, fw: Framework, labels: dict, item: str,
 def evaluate(data: MapData, *, reading: str = "plain", base: dict[str, float] | None = None,
              withdrawn: tuple[str, ...] = ()) -> Evaluation:
     if withdrawn:
-        from argmap.render.select import keep_only
         data = keep_only(data, {n.key for n in data.nodes} - set(withdrawn))
     fw = framework(data, reading)
     labels = label(fw)

@@ -5,16 +5,19 @@ driven by the export options (options.py) and wired in pipeline.py; deck.py stri
 views into slides.
 """
 
+import hashlib
+from dataclasses import dataclass
+
 from argmap.mapdata import MapData
-from argmap.render.deck import render_deck
+from argmap.render.deck import deck_sources, join_pages
 from argmap.render.dot import DEFAULT_LAYOUT, Layout, to_dot
 from argmap.render.options import FITS, ExportOptions
 from argmap.render.pipeline import choose, evaluation_marks, view_dot
-from argmap.render.run import FORMATS, MEDIA_TYPES, run_dot
+from argmap.render.run import FORMATS, MEDIA_TYPES, OUTPUT_STAGE, dot_version, run_dot
 from argmap.render.theme import LIGHT, Theme
 
-__all__ = ["DEFAULT_LAYOUT", "FORMATS", "MEDIA_TYPES", "ExportOptions", "Layout", "export",
-           "render", "to_dot"]
+__all__ = ["DEFAULT_LAYOUT", "FORMATS", "MEDIA_TYPES", "Drawing", "ExportOptions", "Layout",
+           "draw", "drawing", "export", "render", "to_dot"]
 
 
 def render(data: MapData, fmt: str, *, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT,
@@ -22,17 +25,50 @@ def render(data: MapData, fmt: str, *, theme: Theme = LIGHT, layout: Layout = DE
     return run_dot(to_dot(data, theme, layout), fmt, timeout=timeout, dpi=dpi)
 
 
-def export(data: MapData, options: ExportOptions, fmt: str, *, timeout: float = 30.0,
-           node_limit: int | None = None, link_prefix: str | None = None,
-           base: dict | None = None, withdrawn: tuple[str, ...] = (),
-           reading: str = "plain") -> bytes:
-    """One file of the map as the options describe it; `deck` is a PDF of slides. With the
-    evaluation option, `base` (rating scores) and `withdrawn` (a what-if) feed it."""
+@dataclass(frozen=True)
+class Drawing:
+    """Exactly what `dot` is asked to draw: the DOT source (one per slide for a deck), the
+    output format and its options. Its key is made of nothing else, and of the `dot` version
+    and the output stage's code, so two requests share a file only when it would be the same
+    file, and any change that changes the drawing changes the key."""
+
+    sources: tuple[str, ...]
+    fmt: str
+    dpi: int | None = None
+    page: tuple[float, float] | None = None
+
+    def key(self) -> tuple:
+        digest = hashlib.sha256("\x1e".join(self.sources).encode()).hexdigest()
+        return (dot_version(), OUTPUT_STAGE, self.fmt, self.dpi, self.page, digest)
+
+
+def drawing(data: MapData, options: ExportOptions, fmt: str, *,
+            node_limit: int | None = None, link_prefix: str | None = None,
+            base: dict | None = None, withdrawn: tuple[str, ...] = (),
+            reading: str = "plain", marks=None) -> Drawing:
+    """The DOT of the map as the options describe it (no `dot` run yet). With the evaluation
+    option, `marks` (from an evaluation the caller made already) or else `base` (rating
+    scores) and `withdrawn` (a what-if) give the labels."""
     if fmt == "deck":
-        return render_deck(data, options, timeout=timeout, node_limit=node_limit)
+        return Drawing(deck_sources(data, options, node_limit=node_limit), "deck",
+                       page=FITS["16:9"])
     view = choose(data, options, node_limit)
-    marks = (evaluation_marks(data, base, withdrawn, reading) if options.evaluation
-             else ((), ()))
-    dpi = options.png_dpi if fmt == "png" else None
-    return run_dot(view_dot(view, options, link_prefix, marks=marks), fmt, timeout=timeout,
-                   dpi=dpi, page=FITS[options.fit])
+    if not options.evaluation:
+        marks = ((), ())
+    elif marks is None:
+        marks = evaluation_marks(data, base, withdrawn, reading)
+    return Drawing((view_dot(view, options, link_prefix, marks=marks),), fmt,
+                   dpi=options.png_dpi if fmt == "png" else None, page=FITS[options.fit])
+
+
+def draw(plan: Drawing, *, timeout: float = 30.0) -> bytes:
+    if plan.fmt == "deck":
+        return join_pages([run_dot(source, "pdf", timeout=timeout, page=plan.page)
+                           for source in plan.sources])
+    return run_dot(plan.sources[0], plan.fmt, timeout=timeout, dpi=plan.dpi, page=plan.page)
+
+
+def export(data: MapData, options: ExportOptions, fmt: str, *, timeout: float = 30.0,
+           **chosen) -> bytes:
+    """One file of the map as the options describe it; `deck` is a PDF of slides."""
+    return draw(drawing(data, options, fmt, **chosen), timeout=timeout)

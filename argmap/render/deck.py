@@ -10,9 +10,8 @@ from pypdf import PdfWriter
 
 from argmap.mapdata import MapData
 from argmap.outline import short
-from argmap.render.options import FITS, ExportOptions
+from argmap.render.options import ExportOptions
 from argmap.render.pipeline import check_size, slide_options, view_dot
-from argmap.render.run import run_dot
 from argmap.render.select import View, keep_only, select
 
 
@@ -38,17 +37,23 @@ def deck_views(data: MapData, options: ExportOptions) -> list[tuple[str, View]]:
     return pages
 
 
-def render_deck(data: MapData, options: ExportOptions, *, timeout: float,
-                node_limit: int | None = None) -> bytes:
+def deck_sources(data: MapData, options: ExportOptions, *,
+                 node_limit: int | None = None) -> tuple[str, ...]:
+    """The DOT of every slide, the overview first."""
     slides = slide_options(options)
-    writer = PdfWriter()
+    sources = []
     for number, (title, view) in enumerate(deck_views(data, options)):
         check_size(view, node_limit)
         titled = replace(view, data=replace(view.data, title=title))
         # The overview shows titles only, so that it stays readable on a projector.
-        source = view_dot(titled, slides, brief=number == 0)
-        writer.append(io.BytesIO(run_dot(source, "pdf", timeout=timeout,
-                                         page=FITS[slides.fit])))
+        sources.append(view_dot(titled, slides, brief=number == 0))
+    return tuple(sources)
+
+
+def join_pages(pdfs: list[bytes]) -> bytes:
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(io.BytesIO(pdf))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

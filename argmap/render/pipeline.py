@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 from argmap.errors import TooLarge
+from argmap.evaluate import Evaluation, evaluate
 from argmap.mapdata import MapData
 from argmap.render.dot import DEFAULT_LAYOUT, Layout, to_dot
 from argmap.render.options import DIRECTIONS, FITS, ExportOptions
@@ -32,10 +33,13 @@ def check_size(view: View, node_limit: int | None) -> None:
 def evaluation_marks(data: MapData, base: dict | None, withdrawn: tuple[str, ...],
                      reading: str = "plain"):
     """Labels and strengths of the whole map (what-if applied), for the DOT stage."""
-    from argmap.evaluate import evaluate
-    result = evaluate(data, base=base, withdrawn=withdrawn, reading=reading)
+    return marks_of(evaluate(data, base=base, withdrawn=withdrawn, reading=reading))
+
+
+def marks_of(result: Evaluation):
+    """An evaluation as the DOT stage's marks: (node marks, step marks)."""
     marks = [(k, r.label, r.strength) for k, r in result.nodes.items()]
-    marks += [(k, "WITHDRAWN", 0.0) for k in withdrawn]
+    marks += [(k, "WITHDRAWN", 0.0) for k in result.withdrawn]
     return tuple(marks), tuple(result.inferences.items())
 
 

@@ -4,8 +4,11 @@ The graphviz package's own pipe() has no timeout, and a huge map must never hang
 so `dot` is run directly here.
 """
 
+import functools
+import hashlib
 import shutil
 import subprocess
+from pathlib import Path
 
 from argmap.errors import GraphvizMissing, RenderError
 
@@ -14,6 +17,17 @@ MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/p
                "dot": "text/vnd.graphviz; charset=utf-8", "deck": "application/pdf"}
 # Cairo renders PNG and PDF with Pango, which finds fonts (and Hangul fallbacks) via fontconfig.
 DEVICES = {"svg": "svg", "png": "png:cairo", "pdf": "pdf:cairo"}
+
+
+# The output stage's own code: part of every cached drawing's key (see render.Drawing).
+OUTPUT_STAGE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+@functools.cache
+def dot_version() -> str:
+    """What `dot -V` says (Graphviz writes it to stderr); part of every cache key."""
+    done = subprocess.run([dot_binary(), "-V"], capture_output=True, timeout=30, check=False)
+    return (done.stderr or done.stdout).decode("utf-8", "replace").strip()
 
 
 def dot_binary() -> str:

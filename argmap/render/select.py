@@ -9,10 +9,10 @@ An undercut counts as arguing about the premises of the step it attacks.
 """
 
 from collections import defaultdict, deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from argmap.errors import InvalidInput
-from argmap.mapdata import MapData
+from argmap.mapdata import MapData, keep_only
 
 
 @dataclass(frozen=True)
@@ -57,25 +57,6 @@ class Graph:
                     seen.add(other)
                     queue.append((other, level + 1))
         return seen
-
-
-def keep_only(data: MapData, keys: set[str]) -> MapData:
-    """The map restricted to `keys`, with the relations (and undercuts) between them. A
-    linked step goes with any of its premises: it holds only with all of them."""
-    relations, kept_refs = [], set()
-    steps = data.steps_by_ref
-    for rel in sorted(data.relations, key=lambda r: r.is_undercut):
-        if not set(rel.premises) <= keys:
-            continue
-        if rel.is_undercut and steps[rel.target].ref not in kept_refs:
-            continue
-        if not rel.is_undercut and rel.target not in keys:
-            continue
-        relations.append(rel)
-        kept_refs.add(rel.ref)
-    order = {rel: i for i, rel in enumerate(data.relations)}
-    return replace(data, nodes=tuple(n for n in data.nodes if n.key in keys),
-                   relations=tuple(sorted(relations, key=order.__getitem__)))
 
 
 def select(data: MapData, *, focus: str | None = None, depth: int = 2,

@@ -23,6 +23,7 @@ from argmap.panel import node_panel
 from argmap.passages import marked_paragraphs
 from argmap.ratings import base_scores, my_rating
 from argmap.render import FORMATS, ExportOptions
+from argmap.render.pipeline import marks_of
 
 VIEWS = ("diagram", "outline", "text")
 FRAGMENTS = {"view": "maps/_view.html", "panel": "nodes/_panel.html",
@@ -124,10 +125,11 @@ def render_map_page(session: Session, *, slug: str, view: str, node_key: str | N
                 limit = current_app.config["RENDER_NODE_LIMIT"]
                 if len(data.nodes) > limit:  # no point in drawing it later either
                     raise TooLarge(len(data.nodes), limit)
+                evaluated = context["evaluation"]
                 svg = map_diagram(session, slug=slug, fmt="svg", data=data, links=True,
                                   options=options, withdrawn=withdrawn,
-                                  reading=drawn_reading,
-                                  cached_only=lazy)
+                                  reading=drawn_reading, cached_only=lazy,
+                                  marks=marks_of(evaluated) if evaluated else None)
                 if svg is None:
                     context["diagram_pending"] = True
                 else:
