@@ -1,5 +1,6 @@
-# argmap: `make run` sets everything up and serves the seeded map; `make test` runs every test,
-# once on SQLite and once on a throwaway PostgreSQL server that the tests start themselves.
+# argmap: `make run` sets everything up and serves the seeded map; `make test` runs ruff,
+# pyright and every test, on SQLite and (those that touch the database) on a throwaway
+# PostgreSQL server that the tests start themselves.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -19,17 +20,25 @@ run: setup
 	@echo "argmap: open http://$(HOST):$(PORT)/ in your browser"
 	$(BIN)/argmap serve --host $(HOST) --port $(PORT)
 
+# Two pytest processes per half (pytest-xdist); the PostgreSQL half repeats only the tests
+# that touch the database. The time is printed at the end, pass or fail.
+TEST_WORKERS ?= 2
 test: setup browser-deps postgres-deps
-	$(BIN)/ruff check argmap tests bench
-	$(BIN)/pytest
-	$(BIN)/pytest --db=postgresql
+	@start=$$(date +%s); status=0; \
+	$(BIN)/ruff check argmap tests bench && \
+	$(BIN)/pyright && \
+	$(BIN)/pytest -n $(TEST_WORKERS) && \
+	$(BIN)/pytest -n $(TEST_WORKERS) --db=postgresql || status=$$?; \
+	echo "argmap: make test took $$(( $$(date +%s) - start )) s (status $$status)"; \
+	exit $$status
 
 # Figures, not pass/fail (except lost writes): one table, see bench/run.py.
 bench: setup postgres-deps bench-deps
 	$(BIN)/python bench/run.py
 
 lint: setup
-	$(BIN)/ruff check argmap tests
+	$(BIN)/ruff check argmap tests bench
+	$(BIN)/pyright
 
 VENDOR := static/vendor/htmx.min.js static/vendor/svg-pan-zoom.min.js
 

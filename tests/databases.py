@@ -47,7 +47,9 @@ class PostgresDatabases:
 
     def _create(self, name: str, template: str | None = None) -> str:
         database = f"{name.lower().replace('-', '_')[:40]}_{next(self.numbers)}"
-        clause = f' TEMPLATE "{template}"' if template else ""
+        # FILE_COPY copies the template's files: for small databases about twice as fast as
+        # the WAL_LOG default, and a database made so is dropped several times faster.
+        clause = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
         with self.admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{database}"{clause}'))
         self.created.append(database)
