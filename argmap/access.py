@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, String, UniqueConstraint, delete
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from argmap.accounts import User
 from argmap.errors import ArgmapError, InvalidInput, NotFound
-from argmap.models import Map, utcnow
+from argmap.models import Map, ident, utcnow
 
 
 class Role(StrEnum):
@@ -88,14 +88,15 @@ def require(session: Session, *, found: Map, user: User | None, need: Role | Non
 def make_owner(session: Session, *, found: Map, user: User) -> None:
     if user.is_guest:
         raise Forbidden("guests cannot own maps; sign up for an account first")
-    session.add(Membership(map_id=found.id, user_id=user.id, role=Role.OWNER))
+    session.add(Membership(map_id=ident(found), user_id=ident(user), role=Role.OWNER))
     session.flush()
 
 
 def members(session: Session, *, found: Map) -> list[tuple[Membership, User]]:
-    return list(session.exec(select(Membership, User).join(User, User.id == Membership.user_id)
+    return list(session.exec(select(Membership, User)
+                             .join(User, col(User.id) == col(Membership.user_id))
                              .where(Membership.map_id == found.id)
-                             .order_by(Membership.id)).all())
+                             .order_by(col(Membership.id))).all())
 
 
 def _membership(session: Session, found: Map, user_id: int) -> Membership:
@@ -130,11 +131,12 @@ def hand_over(session: Session, *, found: Map, owner: User, user_id: int) -> Non
     """Make another member (with an account) the owner; the old owner becomes an editor."""
     row = _membership(session, found, user_id)
     heir = session.get(User, user_id)
+    assert heir is not None  # a membership's user_id is a foreign key to the user
     if heir.is_guest:
         raise InvalidInput("a guest cannot own a map", field="member")
     if heir.id == owner.id:
         raise InvalidInput("you already own this map", field="member")
-    _membership(session, found, owner.id).role = Role.EDITOR
+    _membership(session, found, ident(owner)).role = Role.EDITOR
     row.role = Role.OWNER
     session.flush()
 
@@ -156,7 +158,7 @@ def create_invite(session: Session, *, found: Map, role: str, days: str,
                                field="days")
         expires = utcnow() + timedelta(days=int(days))
     token = secrets.token_urlsafe(24)
-    invite = Invite(map_id=found.id, token_hash=_hash(token), role=role, expires_at=expires,
+    invite = Invite(map_id=ident(found), token_hash=_hash(token), role=role, expires_at=expires,
                     created_by_id=by.id)
     session.add(invite)
     session.flush()
@@ -165,7 +167,7 @@ def create_invite(session: Session, *, found: Map, role: str, days: str,
 
 def invites(session: Session, *, found: Map) -> list[Invite]:
     return list(session.exec(select(Invite).where(Invite.map_id == found.id)
-                             .order_by(Invite.id.desc())).all())
+                             .order_by(col(Invite.id).desc())).all())
 
 
 def revoke_invite(session: Session, *, found: Map, invite_id: int) -> None:
@@ -175,7 +177,7 @@ def revoke_invite(session: Session, *, found: Map, invite_id: int) -> None:
         raise InvalidInput("no such invite link", field="invite")
     invite.revoked_at = utcnow()
     guests = select(User.id).where(User.invite_id == invite.id)
-    session.execute(delete(Membership).where(Membership.user_id.in_(guests)))
+    session.execute(delete(Membership).where(col(Membership.user_id).in_(guests)))
     session.add(invite)
 
 
@@ -183,7 +185,9 @@ def find_invite(session: Session, *, token: str) -> tuple[Invite, Map]:
     invite = session.exec(select(Invite).where(Invite.token_hash == _hash(token))).first()
     if invite is None or not invite.usable(utcnow()):
         raise NotFound("this invite link is not valid: it may have expired or been revoked")
-    return invite, session.get(Map, invite.map_id)
+    found = session.get(Map, invite.map_id)
+    assert found is not None  # an invite's map_id is a foreign key (ON DELETE CASCADE)
+    return invite, found
 
 
 def join(session: Session, *, invite: Invite, user: User) -> None:
@@ -191,7 +195,7 @@ def join(session: Session, *, invite: Invite, user: User) -> None:
     current = session.exec(select(Membership).where(Membership.map_id == invite.map_id,
                                                     Membership.user_id == user.id)).first()
     if current is None:
-        session.add(Membership(map_id=invite.map_id, user_id=user.id, role=invite.role))
+        session.add(Membership(map_id=invite.map_id, user_id=ident(user), role=invite.role))
     elif RANK[Role(current.role)] < RANK[Role(invite.role)]:
         current.role = invite.role
         session.add(current)

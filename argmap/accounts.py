@@ -10,7 +10,7 @@ from typing import ClassVar
 
 from flask import current_app, has_app_context
 from sqlalchemy import String, delete, func
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from argmap.errors import InvalidInput
@@ -106,7 +106,7 @@ def add_guest(session: Session, *, name: str, invite_id: int) -> User:
 
 
 def _failures(session: Session, key: str, now: datetime) -> int:
-    return session.exec(select(func.count(LoginAttempt.id)).where(
+    return session.exec(select(func.count(col(LoginAttempt.id))).where(
         LoginAttempt.key == key, LoginAttempt.at > now - LOGIN_WINDOW)).one()
 
 
@@ -120,12 +120,12 @@ def check_login(session: Session, *, username: str, password: str, address: str)
         raise TooManyAttempts("too many failed logins; wait ten minutes and try again",
                               field="username")
     user = session.exec(select(User).where(User.username == name_key[5:],
-                                           User.is_guest.is_(False))).first()
+                                           col(User.is_guest).is_(False))).first()
     if user is None or not check_password_hash(user.password_hash or "", password or ""):
         session.add(LoginAttempt(key=name_key, at=now))
         session.add(LoginAttempt(key=addr_key, at=now))
         raise InvalidInput("wrong username or password", field="password")
-    session.execute(delete(LoginAttempt).where(LoginAttempt.key == name_key))
+    session.execute(delete(LoginAttempt).where(col(LoginAttempt.key) == name_key))
     return user
 
 
@@ -148,7 +148,7 @@ def change_password(session: Session, *, user: User, new: str) -> None:
 
 def find_account(session: Session, *, username: str) -> User:
     user = session.exec(select(User).where(User.username == (username or "").strip().lower(),
-                                           User.is_guest.is_(False))).first()
+                                           col(User.is_guest).is_(False))).first()
     if user is None:
         raise InvalidInput(f"no account named '{username}'", field="username")
     return user

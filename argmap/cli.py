@@ -109,7 +109,9 @@ def serve_command(host: str, port: int, workers: int) -> None:
     if inspect(engine).get_table_names():  # an existing database must already be current
         check_current(engine)
     initialise(current_app.config["SEEDS_DIR"])
-    app: Flask = current_app._get_current_object()
+    # flask types current_app as Flask, hiding the LocalProxy that it is; the real app
+    # (not the proxy) is what werkzeug serves on other threads.
+    app: Flask = current_app._get_current_object()  # pyright: ignore[reportAttributeAccessIssue]
     click.echo(f"argmap is serving on http://{host}:{port}/  (Ctrl+C to stop)")
     if workers:
         # Every worker builds its own app; all state lives in the database and the instance

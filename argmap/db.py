@@ -74,6 +74,7 @@ def snapshot(db_session: Session) -> Iterator[Session]:
     connection = db_session.connection()
     if connection.dialect.name == "sqlite":
         raw = connection.connection.dbapi_connection
+        assert raw is not None  # a checked-out connection has its driver connection
         if raw.in_transaction:
             yield db_session
             return

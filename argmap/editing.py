@@ -19,6 +19,7 @@ from argmap.models import (
     Relation,
     Source,
     SourceCreate,
+    ident,
     utcnow,
     validate,
 )
@@ -63,7 +64,7 @@ class Citation:
 
 
 def _next_source_key(session: Session, map_id: int) -> str:
-    count = session.exec(select(func.count(Source.id)).where(Source.map_id == map_id)).one()
+    count = session.exec(select(func.count(col(Source.id))).where(Source.map_id == map_id)).one()
     taken = set(session.exec(select(Source.key).where(Source.map_id == map_id)).all())
     n = count + 1
     while f"src-{n}" in taken:
@@ -103,8 +104,8 @@ def add_argument(session: Session, *, map_id: int, target_key: str, relation: st
                            field="kind")
     node = add_free_node(session, map_id=map_id, kind=kind, text=text, citation=citation,
                          author=author, by_id=by_id)
-    add_relation(session, map_id=map_id, kind=relation, source_id=node.id, target_id=target.id,
-                 author=author)
+    add_relation(session, map_id=map_id, kind=relation, source_id=ident(node),
+                 target_id=ident(target), author=author)
     return node
 
 
@@ -119,7 +120,7 @@ def add_undercutter(session: Session, *, map_id: int, relation_id: int, text: st
         raise InvalidInput("choose a step of this map", field="relation")
     node = add_node(session, map_id=map_id, kind=NodeKind.REBUTTAL, text=text, author=author,
                     by_id=by_id)
-    add_undercut(session, map_id=map_id, source_id=node.id, relation_id=relation_id,
+    add_undercut(session, map_id=map_id, source_id=ident(node), relation_id=relation_id,
                  author=author)
     return node
 
@@ -143,7 +144,7 @@ def add_co_premise(session: Session, *, map_id: int, relation_id: int, text: str
     else:
         node = add_node(session, map_id=map_id, kind=NodeKind.CLAIM, text=text, author=author,
                         by_id=by_id)
-    nodes.add_co_premise(session, map_id=map_id, relation_id=relation_id, node_id=node.id)
+    nodes.add_co_premise(session, map_id=map_id, relation_id=relation_id, node_id=ident(node))
     return node
 
 
@@ -152,7 +153,8 @@ def remove_co_premise(session: Session, *, map_id: int, relation_id: int,
     node = node_by_key(session, map_id=map_id, key=premise_key)
     if session.get(Relation, relation_id) is None:
         raise Conflict("That step has been removed by someone else in the meantime.")
-    nodes.remove_co_premise(session, map_id=map_id, relation_id=relation_id, node_id=node.id)
+    nodes.remove_co_premise(session, map_id=map_id, relation_id=relation_id,
+                            node_id=ident(node))
     return node
 
 
@@ -166,8 +168,8 @@ def connect(session: Session, *, map_id: int, source_key: str, target_key: str,
                           ).first()
     if target is None:
         raise rules.unknown_target(source_key, target_key)
-    return add_relation(session, map_id=map_id, kind=kind, source_id=source.id,
-                        target_id=target.id, author=author)
+    return add_relation(session, map_id=map_id, kind=kind, source_id=ident(source),
+                        target_id=ident(target), author=author)
 
 
 def edit_node(session: Session, *, map_id: int, key: str, kind: str, text: str,
@@ -233,7 +235,7 @@ def _cite(session: Session, *, node: Node, citation: Citation) -> int | None:
         return None
     current = session.get(Source, node.source_id) if node.source_id else None
     if current is not None:
-        shared = session.exec(select(func.count(Node.id)).where(
+        shared = session.exec(select(func.count(col(Node.id))).where(
             Node.source_id == current.id, Node.id != node.id)).one()
         if not shared:
             values = validate(SourceCreate, {"key": current.key, **citation.cleaned()})
@@ -258,12 +260,12 @@ class DeleteEffects:
 def delete_effects(session: Session, *, map_id: int, key: str) -> DeleteEffects:
     """A fixed number of queries whatever the node's size."""
     node = node_by_key(session, map_id=map_id, key=key)
-    steps, kept = doomed_steps(session, node_id=node.id)
+    steps, kept = doomed_steps(session, node_id=ident(node))
     undercuts = [s for s in steps if s.target_relation_id is not None]
     removed = {s.id for s in steps}
     premises = premises_of(session, relation_ids=list(removed))
     aimed = {s.id for s in steps if s.target_node_id == node.id}
-    affected_ids = {p.node_id for s in steps for p in premises.get(s.id, [])
+    affected_ids = {p.node_id for s in steps for p in premises.get(ident(s), [])
                     if s.id in aimed or s in undercuts} - {node.id}
     affected = session.exec(select(Node).where(col(Node.id).in_(affected_ids))
                             .order_by(col(Node.id))).all()
@@ -273,7 +275,8 @@ def delete_effects(session: Session, *, map_id: int, key: str) -> DeleteEffects:
         or_(col(Premise.node_id).in_(affected_ids),
             col(Premise.target_node_id).in_(affected_ids)))).all()
     linked = {n for pair in staying for n in pair}
-    arguing_ids = {p.node_id for s in steps if s.id in aimed for p in premises.get(s.id, [])}
+    arguing_ids = {p.node_id for s in steps if s.id in aimed
+                   for p in premises.get(ident(s), [])}
     arguing = tuple(n for n in affected if n.id in arguing_ids)
     return DeleteEffects(relations=len(steps) - len(undercuts), undercuts=len(undercuts),
                          arguing=arguing, stranded=tuple(n for n in affected
@@ -284,4 +287,4 @@ def delete_effects(session: Session, *, map_id: int, key: str) -> DeleteEffects:
 def delete_by_key(session: Session, *, map_id: int, key: str,
                   expected_version: int | None = None) -> None:
     node = node_by_key(session, map_id=map_id, key=key)
-    delete_node(session, map_id=map_id, node_id=node.id, expected_version=expected_version)
+    delete_node(session, map_id=map_id, node_id=ident(node), expected_version=expected_version)

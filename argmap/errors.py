@@ -21,6 +21,8 @@ class Conflict(ArgmapError):
     """Someone else changed what this change depends on; nothing was stored. `current` holds
     their version, when there is one, for the user to compare and merge."""
 
+    by: str | None  # set by the web layer: whose change got there first
+
     def __init__(self, message: str, *, current=None):
         super().__init__(message)
         self.current = current

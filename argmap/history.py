@@ -10,6 +10,7 @@ import json
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import overload
 
 from sqlalchemy import Text, event, inspect, or_
 from sqlalchemy.exc import IntegrityError
@@ -83,6 +84,10 @@ def _capture(session: Session, _context) -> None:
             log[key] = [first[0] if first else before, after]
 
 
+@overload
+def _content(row: dict) -> dict: ...
+@overload
+def _content(row: None) -> None: ...
 def _content(row: dict | None) -> dict | None:
     return None if row is None else {k: v for k, v in row.items() if k not in BOOKKEEPING}
 
@@ -116,8 +121,8 @@ def changes(session: Session, *, map_id: int, node_key: str | None = None,
             limit: int = 100) -> list[Change]:
     query = select(Change).where(Change.map_id == map_id)
     if node_key:
-        query = query.where(Change.node_keys.contains(f",{node_key},"))
-    return list(session.exec(query.order_by(Change.id.desc()).limit(limit)).all())
+        query = query.where(col(Change.node_keys).contains(f",{node_key},"))
+    return list(session.exec(query.order_by(col(Change.id).desc()).limit(limit)).all())
 
 
 def _parse(model, values: dict) -> dict:
@@ -208,8 +213,8 @@ def revert(session: Session, *, map_id: int, change_id: int, user: User | None) 
 
 def last_change_by(session: Session, *, map_id: int, user: User) -> Change:
     change = session.exec(select(Change).where(
-        Change.map_id == map_id, Change.user_id == user.id, Change.reverted_by_id.is_(None),
-        Change.reverts_id.is_(None)).order_by(Change.id.desc())).first()
+        Change.map_id == map_id, Change.user_id == user.id, col(Change.reverted_by_id).is_(None),
+        col(Change.reverts_id).is_(None)).order_by(col(Change.id).desc())).first()
     if change is None:
         raise NotFound("you have no change on this map left to undo")
     return change
@@ -237,8 +242,9 @@ def describe(change: Change) -> Entry:
                     if before.get(name) != after.get(name):
                         lines.append((f"{name} of {key}", before.get(name), after.get(name)))
         elif table == "relation":
+            values = before or after
             lines.append((f"{'added' if before is None else 'removed'} "
-                          f"{(before or after)['kind']} relation", None, None)
+                          f"{values['kind']} relation", None, None)
                          if before is None or after is None else ("relation", None, None))
         elif table == "premise":
             if not any(r[0] == "relation" and r[1] == (before or after)["relation_id"]

@@ -6,31 +6,31 @@ nobody else belongs to.
 """
 
 from sqlalchemy import delete, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from argmap.access import Membership, Role
 from argmap.accounts import User
 from argmap.errors import InvalidInput
 from argmap.maps import bump_revision
-from argmap.models import Map
+from argmap.models import Map, ident
 from argmap.ratings import Rating
 
 
 def owned_maps(session: Session, *, user: User) -> tuple[list[Map], list[Map]]:
     """The maps `user` owns: (those no other account belongs to, those that others with an
     account could take over). Guests can't own a map, so they don't count."""
-    owned = session.exec(select(Map).join(Membership, Membership.map_id == Map.id).where(
+    owned = session.exec(select(Map).join(Membership, col(Membership.map_id) == col(Map.id)).where(
         Membership.user_id == user.id, Membership.role == Role.OWNER).order_by(Map.title)
     ).all()
     if not owned:
         return [], []
     sizes = dict(session.exec(
-        select(Membership.map_id, func.count(Membership.id))
-        .join(User, User.id == Membership.user_id)
-        .where(Membership.map_id.in_([m.id for m in owned]), User.is_guest.is_(False))
-        .group_by(Membership.map_id)).all())
-    alone = [m for m in owned if sizes.get(m.id, 0) <= 1]
-    shared = [m for m in owned if sizes.get(m.id, 0) > 1]
+        select(Membership.map_id, func.count(col(Membership.id)))
+        .join(User, col(User.id) == col(Membership.user_id))
+        .where(col(Membership.map_id).in_([m.id for m in owned]), col(User.is_guest).is_(False))
+        .group_by(col(Membership.map_id))).all())
+    alone = [m for m in owned if sizes.get(ident(m), 0) <= 1]
+    shared = [m for m in owned if sizes.get(ident(m), 0) > 1]
     return alone, shared
 
 
@@ -49,6 +49,6 @@ def delete_account(session: Session, *, user: User) -> None:
     for map_id in sorted(set(rated) - gone):  # their strengths change: redraw those maps
         bump_revision(session, map_id=map_id)
     if gone:
-        session.execute(delete(Map).where(Map.id.in_(gone)))
+        session.execute(delete(Map).where(col(Map.id).in_(gone)))
     # Memberships and ratings cascade; history and nodes keep their labels (SET NULL).
-    session.execute(delete(User).where(User.id == user.id))
+    session.execute(delete(User).where(col(User.id) == user.id))

@@ -139,7 +139,8 @@ class _Parser:
         entry = self.entries.get(exc.key) if exc.key else None
         if entry is None:
             return top.key_lines.get("nodes", top.line)
-        return entry.key_lines.get({"source": "cites"}.get(exc.field, exc.field), entry.line)
+        field = "cites" if exc.field == "source" else exc.field  # a node's source is 'cites'
+        return entry.key_lines.get(field, entry.line)
 
     # --- sections --------------------------------------------------------------------------
 
@@ -296,7 +297,8 @@ class _Parser:
         try:
             return validate(model, values)
         except InvalidInput as exc:
-            shown = _SHOWN.get(exc.field, exc.field or "?")
+            field = exc.field or "?"
+            shown = _SHOWN.get(field, field)
             message = str(exc).split(": ", 1)[-1]
             self.fail(f"{where}: field '{shown}': {message}",
                       mapping.key_lines.get(shown.split(".")[0], mapping.line))

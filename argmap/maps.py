@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import delete, event, func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from argmap import rules
 from argmap.errors import InvalidInput, NotFound
@@ -20,10 +20,13 @@ from argmap.models import (
     Map,
     MapCreate,
     Node,
+    NodeKind,
+    Origin,
     Premise,
     Relation,
     RelationKind,
     Source,
+    ident,
     refuse_nul,
     utcnow,
     validate,
@@ -54,7 +57,7 @@ def bump_revision(session: Session, *, map_id: int) -> None:
     if map_id in bumped:
         return
     bumped.add(map_id)
-    session.execute(update(Map).where(Map.id == map_id)
+    session.execute(update(Map).where(col(Map.id) == map_id)
                     .values(revision=Map.revision + 1, updated_at=utcnow()))
 
 
@@ -80,13 +83,13 @@ def list_maps(session: Session, *, user_id: int | None = None) -> list[MapSummar
     """The public maps and the maps the user is a member of, in one query."""
     from argmap.access import Membership
 
-    counts = (select(Node.map_id, func.count(Node.id).label("n"))
-              .group_by(Node.map_id).subquery())
+    counts = (select(Node.map_id, func.count(col(Node.id)).label("n"))
+              .group_by(col(Node.map_id)).subquery())
     mine = select(Membership.map_id).where(Membership.user_id == user_id)
     rows = session.exec(
         select(Map, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.map_id == Map.id)
-        .where((Map.visibility == "public") | Map.id.in_(mine))
+        .where((col(Map.visibility) == "public") | col(Map.id).in_(mine))
         .order_by(Map.title)
     ).all()
     return [MapSummary(m.slug, m.title, m.description, m.doc_title, m.doc_author, n,
@@ -106,36 +109,39 @@ def import_map(session: Session, *, data: MapData) -> Map:
                   doc_date=doc.date, doc_url=doc.url)
     session.add(new_map)
     session.flush()
+    map_id = ident(new_map)
     # One flush per table (not per row): a 2,000-node import stays a handful of statements.
-    sources = [Source(map_id=new_map.id, key=src.key, document=src.document,
+    sources = [Source(map_id=map_id, key=src.key, document=src.document,
                       locator=src.locator, quote=src.quote, url=src.url) for src in data.sources]
     session.add_all(sources)
     session.flush()
     source_ids = {row.key: row.id for row in sources}
-    nodes = [Node(map_id=new_map.id, key=node.key, kind=node.kind, text=node.text,
-                  title=node.title, author=node.author, origin=node.origin,
-                  source_id=source_ids.get(node.cites), passage_paragraph=node.passage_paragraph,
+    # check_map has validated every kind and origin, so the enums accept them.
+    nodes = [Node(map_id=map_id, key=node.key, kind=NodeKind(node.kind), text=node.text,
+                  title=node.title, author=node.author, origin=Origin(node.origin),
+                  source_id=source_ids.get(node.cites) if node.cites is not None else None,
+                  passage_paragraph=node.passage_paragraph,
                   passage_quote=node.passage_quote, tags=join_tags(node.tags))
              for node in data.nodes]
     session.add_all(nodes)
     session.flush()
-    node_ids = {row.key: row.id for row in nodes}
+    node_ids = {row.key: ident(row) for row in nodes}
     step_ids: dict[str, int] = {}
     # Undercuts point at steps, so store the other steps first.
     for undercuts in (False, True):
         batch = [(rel, Relation(
-            map_id=new_map.id, kind=rel.kind,
+            map_id=map_id, kind=RelationKind(rel.kind),
             target_node_id=None if undercuts else node_ids[rel.target],
             target_relation_id=step_ids[data.steps_by_ref[rel.target].ref] if undercuts
             else None)) for rel in data.relations if rel.is_undercut == undercuts]
         session.add_all([row for _rel, row in batch])
         session.flush()
-        session.add_all([Premise(map_id=new_map.id, relation_id=row.id, node_id=node_ids[key],
+        session.add_all([Premise(map_id=map_id, relation_id=ident(row), node_id=node_ids[key],
                                  target_node_id=row.target_node_id,
                                  target_relation_id=row.target_relation_id)
                          for rel, row in batch for key in rel.premises])
         session.flush()
-        step_ids.update({rel.ref: row.id for rel, row in batch})
+        step_ids.update({rel.ref: ident(row) for rel, row in batch})
     return new_map
 
 
@@ -150,14 +156,15 @@ def load_map_data(session: Session, *, slug: str) -> MapData:
 def _load_map_data(session: Session, slug: str) -> MapData:
     found = get_map(session, slug=slug)
     sources = session.exec(select(Source).where(Source.map_id == found.id)
-                           .order_by(Source.id)).all()
-    nodes = session.exec(select(Node).where(Node.map_id == found.id).order_by(Node.id)).all()
+                           .order_by(col(Source.id))).all()
+    nodes = session.exec(select(Node).where(Node.map_id == found.id)
+                         .order_by(col(Node.id))).all()
     relations = session.exec(select(Relation).where(Relation.map_id == found.id)
-                             .order_by(Relation.id)).all()
+                             .order_by(col(Relation.id))).all()
     premises: dict[int, list[int]] = {}
     for relation_id, node_id in session.exec(
             select(Premise.relation_id, Premise.node_id).where(Premise.map_id == found.id)
-            .order_by(Premise.id)).all():
+            .order_by(col(Premise.id))).all():
         premises.setdefault(relation_id, []).append(node_id)
     source_keys = {s.id: s.key for s in sources}
     node_keys = {n.id: n.key for n in nodes}
@@ -167,8 +174,8 @@ def _load_map_data(session: Session, slug: str) -> MapData:
         target = (refs[rel.target_relation_id] if rel.target_relation_id is not None
                   else node_keys[rel.target_node_id])
         item = RelationData(kind=rel.kind, target=target,
-                            premises=tuple(node_keys[n] for n in premises.get(rel.id, ())))
-        refs[rel.id] = item.ref
+                            premises=tuple(node_keys[n] for n in premises.get(ident(rel), ())))
+        refs[ident(rel)] = item.ref
         rel_data.append(item)
     return MapData(
         slug=found.slug, title=found.title, description=found.description,
@@ -194,29 +201,31 @@ def attach_text(session: Session, *, slug: str, text: str) -> int:
     change, naming the node.
     """
     found = get_map(session, slug=slug)
-    text = _clean_text(text)
-    if text is None:
+    cleaned = _clean_text(text)
+    if cleaned is None:
         raise InvalidInput("the text is empty", field="source_text")
     nodes = session.exec(select(Node).where(Node.map_id == found.id,
-                                            Node.passage_quote.is_not(None))).all()
+                                            col(Node.passage_quote).is_not(None))
+                         .order_by(col(Node.id))).all()  # the first failing anchor, in map order
     for node in nodes:
+        assert node.passage_quote is not None  # the query chose nodes with a passage
         try:
             node.passage_start, node.passage_end = resolve_passage(
-                text, paragraph=node.passage_paragraph, quote=node.passage_quote)
+                cleaned, paragraph=node.passage_paragraph, quote=node.passage_quote)
         except InvalidInput as exc:
             raise InvalidInput(f"node '{node.key}': {exc}", field="passage") from exc
         node.updated_at = utcnow()
-    found.source_text = text
+    found.source_text = cleaned
     session.add(found)
     session.flush()
-    bump_revision(session, map_id=found.id)
+    bump_revision(session, map_id=ident(found))
     return len(nodes)
 
 
 def unique_slug(session: Session, title: str) -> str:
     base = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", title).encode(
         "ascii", "ignore").decode().lower()).strip("-")[:60].strip("-") or "map"
-    taken = set(session.exec(select(Map.slug).where(Map.slug.startswith(base))).all())
+    taken = set(session.exec(select(Map.slug).where(col(Map.slug).startswith(base))).all())
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -269,4 +278,4 @@ def delete_map(session: Session, *, found: Map, confirm: str) -> None:
     if (confirm or "").strip() != found.slug:
         raise InvalidInput(f"type {found.slug} to confirm; nothing was deleted",
                            field="confirm")
-    session.execute(delete(Map).where(Map.id == found.id))
+    session.execute(delete(Map).where(col(Map.id) == found.id))

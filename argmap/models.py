@@ -10,9 +10,10 @@ has at least one premise; what an undercut may target) are checked in argmap/rul
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 from sqlalchemy import CheckConstraint, ForeignKeyConstraint, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -46,6 +47,22 @@ class RelationKind(StrEnum):
 class Origin(StrEnum):
     DOCUMENT = "document"  # restates the map's source text
     EDITOR = "editor"  # added by the map's editors
+
+
+class _Row(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def ident(row: _Row) -> int:
+    """The primary key of a row that has been flushed or loaded.
+
+    SQLModel types every primary key `int | None` (None until the INSERT); code that holds a
+    row it has read, or added and flushed, states that here instead of passing None along.
+    """
+    if row.id is None:
+        raise RuntimeError(f"{type(row).__name__} row has no id yet: it was never flushed")
+    return row.id
 
 
 def _in(column: str, enum: type[StrEnum]) -> str:
@@ -223,7 +240,7 @@ PATTERN_HELP = {
 }
 
 
-def _message(err: dict) -> str:
+def _message(err: ErrorDetails) -> str:
     """Pydantic's error in words a user can act on."""
     kind, ctx, value = err["type"], err.get("ctx", {}), err.get("input")
     if kind == "string_too_short":
@@ -232,7 +249,7 @@ def _message(err: dict) -> str:
     if kind == "string_too_long":
         return f"is too long ({len(value)} characters; at most {ctx['max_length']})"
     if kind == "string_pattern_mismatch":
-        return PATTERN_HELP.get(ctx.get("pattern"), err["msg"])
+        return PATTERN_HELP.get(ctx.get("pattern", ""), err["msg"])  # "" is no pattern
     if kind == "enum":
         return f"unknown value {value!r} (expected {ctx['expected'].replace(chr(39), '')})"
     return err["msg"]

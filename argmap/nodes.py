@@ -21,6 +21,7 @@ from argmap.models import (
     Relation,
     RelationKind,
     Source,
+    ident,
     validate,
 )
 
@@ -77,16 +78,20 @@ def premises_of(session: Session, *, relation_ids) -> dict[int, list[Premise]]:
 
 
 def _keys(session: Session, ids) -> dict[int, str]:
-    return dict(session.exec(select(Node.id, Node.key).where(col(Node.id).in_(ids))).all())
+    rows = session.exec(select(Node.id, Node.key).where(col(Node.id).in_(ids))).all()
+    return {node_id: key for node_id, key in rows if node_id is not None}  # ids are never NULL
 
 
 def step_data(session: Session, relation: Relation) -> RelationData:
     """A stored step as the rules and the renderer see it (an undercut's target as a ref)."""
-    premises = premises_of(session, relation_ids=[relation.id]).get(relation.id, [])
+    premises = premises_of(session, relation_ids=[relation.id]).get(ident(relation), [])
     if relation.target_relation_id is not None:
-        target = step_data(session, session.get(Relation, relation.target_relation_id)).ref
+        target_step = session.get(Relation, relation.target_relation_id)
+        assert target_step is not None  # a foreign key (ON DELETE CASCADE)
+        target = step_data(session, target_step).ref
         keys = _keys(session, [p.node_id for p in premises])
     else:
+        assert relation.target_node_id is not None  # CHECK relation_target
         keys = _keys(session, [p.node_id for p in premises] + [relation.target_node_id])
         target = keys[relation.target_node_id]
     return RelationData(kind=relation.kind, premises=tuple(keys[p.node_id] for p in premises),
@@ -119,12 +124,12 @@ def _context(session: Session, map_id: int, nodes: list[Node],
 def _store_step(session: Session, *, map_id: int, kind: str, premises: list[Node],
                 target: Node | None = None, target_step: Relation | None = None,
                 author: str | None = None) -> Relation:
-    relation = Relation(map_id=map_id, kind=kind, author=author,
+    relation = Relation(map_id=map_id, kind=RelationKind(kind), author=author,  # kind: checked
                         target_node_id=target.id if target else None,
                         target_relation_id=target_step.id if target_step else None)
     session.add(relation)
     session.flush()
-    session.add_all([Premise(map_id=map_id, relation_id=relation.id, node_id=p.id,
+    session.add_all([Premise(map_id=map_id, relation_id=ident(relation), node_id=ident(p),
                              target_node_id=relation.target_node_id,
                              target_relation_id=relation.target_relation_id) for p in premises])
     session.flush()
@@ -191,7 +196,7 @@ def add_co_premise(session: Session, *, map_id: int, relation_id: int, node_id: 
                                             col(Node.key).in_(current.premises))).all()
     rules.check_step(joined, _context(session, map_id, [*nodes, *known], steps,
                                       changing=relation.id))
-    premise = Premise(map_id=map_id, relation_id=relation.id, node_id=node.id,
+    premise = Premise(map_id=map_id, relation_id=ident(relation), node_id=ident(node),
                       target_node_id=relation.target_node_id,
                       target_relation_id=relation.target_relation_id)
     session.add(premise)
@@ -203,7 +208,7 @@ def add_co_premise(session: Session, *, map_id: int, relation_id: int, node_id: 
 def remove_co_premise(session: Session, *, map_id: int, relation_id: int, node_id: int) -> None:
     """Take one premise out of a linked step; with one premise left it is an ordinary step."""
     relation = get_step(session, map_id=map_id, relation_id=relation_id)
-    premises = premises_of(session, relation_ids=[relation.id]).get(relation.id, [])
+    premises = premises_of(session, relation_ids=[relation.id]).get(ident(relation), [])
     mine = next((p for p in premises if p.node_id == node_id), None)
     if mine is None:
         raise InvalidInput("that node is not a premise of this step", field="premise")
@@ -228,7 +233,7 @@ def claim_version(session: Session, *, node: Node, expected: int | None) -> None
     query = update(Node).where(col(Node.id) == node.id)
     if expected is not None:
         query = query.where(col(Node.version) == expected)
-    if session.execute(query.values(version=Node.version + 1)).rowcount == 0:
+    if session.exec(query.values(version=Node.version + 1)).rowcount == 0:
         session.refresh(node)
         raise Conflict("Someone else changed this node while you were editing it.",
                        current=node)
@@ -262,10 +267,10 @@ def delete_node(session: Session, *, map_id: int, node_id: int,
     """
     node = get_node(session, map_id=map_id, node_id=node_id)
     claim_version(session, node=node, expected=expected_version)
-    steps, kept = doomed_steps(session, node_id=node.id)
+    steps, kept = doomed_steps(session, node_id=ident(node))
     premises = premises_of(session, relation_ids=[s.id for s in steps])
     for step in reversed(steps):
-        for row in premises.get(step.id, []):
+        for row in premises.get(ident(step), []):
             session.delete(row)
         session.flush()
         session.delete(step)

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from argmap.editing import node_by_key
 from argmap.mapdata import RelationData
-from argmap.models import Map, Node, Premise, Relation, RelationKind, Source
+from argmap.models import Map, Node, Premise, Relation, RelationKind, Source, ident
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,11 @@ class Step:
     @property
     def ref(self) -> str:
         """The step's name in a MapData (and so in an Evaluation)."""
-        target = self.target_step.ref if self.target_step else self.target.key
+        if self.target_step:
+            target = self.target_step.ref
+        else:
+            assert self.target is not None  # a support or attack has its conclusion
+            target = self.target.key
         return RelationData(self.kind, tuple(p.key for p in self.premises), target).ref
 
     def others(self, node: Node) -> tuple[Node, ...]:
@@ -45,13 +49,13 @@ class NodePanel:
 
 
 def node_panel(session: Session, *, found: Map, key: str) -> NodePanel:
-    node = node_by_key(session, map_id=found.id, key=key)
+    node = node_by_key(session, map_id=ident(found), key=key)
     source = session.get(Source, node.source_id) if node.source_id else None
     mine = select(Premise.relation_id).where(Premise.node_id == node.id)
     own = session.exec(select(Relation).where(or_(
-        col(Relation.id).in_(mine), Relation.target_node_id == node.id))
+        col(Relation.id).in_(mine), col(Relation.target_node_id) == node.id))
         .order_by(col(Relation.id))).all()
-    supports = [r.id for r in own if r.kind == RelationKind.SUPPORT]
+    supports = [ident(r) for r in own if r.kind == RelationKind.SUPPORT]
     cut = [r.target_relation_id for r in own if r.kind == RelationKind.UNDERCUT]
     related = session.exec(select(Relation).where(or_(
         col(Relation.id).in_(cut), col(Relation.target_relation_id).in_(supports)))).all()
@@ -67,13 +71,13 @@ def node_panel(session: Session, *, found: Map, key: str) -> NodePanel:
 
     def step(relation_id: int) -> Step:
         rel = relations[relation_id]
-        return Step(rel.id, rel.kind, tuple(nodes[n] for n in premises.get(rel.id, ())),
+        return Step(ident(rel), rel.kind, tuple(nodes[n] for n in premises.get(ident(rel), ())),
                     nodes.get(rel.target_node_id) if rel.target_node_id else None,
                     step(rel.target_relation_id) if rel.target_relation_id else None)
 
-    outgoing = [step(r.id) for r in own if node.id in premises.get(r.id, ())]
-    incoming = [step(r.id) for r in own if r.target_node_id == node.id]
-    undercuts = [step(r.id) for r in related if r.target_relation_id in supports]
+    outgoing = [step(ident(r)) for r in own if node.id in premises.get(ident(r), ())]
+    incoming = [step(ident(r)) for r in own if r.target_node_id == node.id]
+    undercuts = [step(ident(r)) for r in related if r.target_relation_id in supports]
     passage = None
     if found.source_text and node.passage_start is not None:
         passage = found.source_text[node.passage_start:node.passage_end]

@@ -4,10 +4,10 @@ node; a node's base score for DF-QuAD is the mean rating mapped to [0, 1], else 
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, UniqueConstraint, func
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from argmap.errors import InvalidInput
-from argmap.models import Map, Node, utcnow
+from argmap.models import Map, Node, ident, utcnow
 
 
 class Rating(SQLModel, table=True):
@@ -27,7 +27,7 @@ def rate(session: Session, *, node: Node, user_id: int, value: str) -> None:
     row = session.exec(select(Rating).where(Rating.node_id == node.id,
                                             Rating.user_id == user_id)).first()
     if row is None:
-        row = Rating(map_id=node.map_id, node_id=node.id, user_id=user_id, value=int(value))
+        row = Rating(map_id=node.map_id, node_id=ident(node), user_id=user_id, value=int(value))
     row.value, row.at = int(value), utcnow()
     session.add(row)
     session.flush()
@@ -36,7 +36,7 @@ def rate(session: Session, *, node: Node, user_id: int, value: str) -> None:
 def base_scores(session: Session, *, slug: str) -> dict[str, float]:
     """Mean rating / 4 per rated node key, in one query."""
     rows = session.exec(select(Node.key, func.avg(Rating.value)).join(Rating)
-                        .join(Map, Map.id == Node.map_id).where(Map.slug == slug)
+                        .join(Map, col(Map.id) == col(Node.map_id)).where(Map.slug == slug)
                         .group_by(Node.key)).all()
     return {key: float(mean) / 4 for key, mean in rows}
 

@@ -102,7 +102,7 @@ def check_step(step: RelationData, context: StepContext) -> None:
             raise _broken(step, "a node cannot undercut an inference it is part of", key=first,
                              field="relation")
     elif not context.has_node(step.target):
-        raise unknown_target(first, step.target, step)
+        raise unknown_target(step.premises[0], step.target, step)  # first, as there are some
     elif step.target in step.premises:
         raise _broken(step, "a node cannot support or attack itself", key=first, field="target")
     for premise in step.premises:
@@ -140,7 +140,12 @@ def check_map(data: MapData) -> None:
                           taken=lambda premise, target: (premise, target) in taken)
     for step in _supports_first(data.relations):
         check_step(step, context)
-        target = context.step(step.target).ref if step.is_undercut else step.target
+        if step.is_undercut:
+            undercut = context.step(step.target)
+            assert undercut is not None  # check_step has found it
+            target = undercut.ref
+        else:
+            target = step.target
         taken.update((premise, target) for premise in step.premises)
         steps[step.ref] = step
 

@@ -27,7 +27,9 @@ def _config(connection=None) -> Config:
 
 
 def head() -> str:
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    revision = ScriptDirectory.from_config(_config()).get_current_head()
+    assert revision is not None  # argmap/migrations holds at least one revision
+    return revision
 
 
 def current(engine: Engine) -> str | None:

@@ -3,7 +3,7 @@ map must pass whatever format it came in (with the location of each problem)."""
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from argmap import rules
 from argmap.errors import MapFileError
@@ -81,19 +81,19 @@ def citation_of(src: SourceData) -> dict:
             "url": src.url}
 
 
-def citations(extras: dict[str, dict]) -> tuple[dict[str, str], list[SourceData]]:
+def citations(extras: dict[str, object]) -> tuple[dict[str, str], list[SourceData]]:
     """Citations carried in argmap's own extension of a format, as sources (one per distinct
     citation): node key -> source key, and the sources."""
     cites, sources, keys = {}, [], {}
     for key, given in extras.items():
         if not isinstance(given, dict):
             continue
-        found = SourceData(key="", **{f: given.get(f) if isinstance(given.get(f), str)
-                                      else None for f in ("document", "locator", "quote",
-                                                          "url")})
+        found = tuple(given.get(f) if isinstance(given.get(f), str) else None
+                      for f in ("document", "locator", "quote", "url"))
         if found not in keys:
             keys[found] = f"src-{len(sources) + 1}"
-            sources.append(replace(found, key=keys[found], document=found.document or "",
-                                   locator=found.locator or ""))
+            document, locator, quote, url = found
+            sources.append(SourceData(key=keys[found], document=document or "",
+                                      locator=locator or "", quote=quote, url=url))
         cites[key] = keys[found]
     return cites, sources

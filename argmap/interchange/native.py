@@ -2,6 +2,8 @@
 
 import datetime as dt
 import json
+from collections.abc import Set
+from typing import Literal, NoReturn, overload
 
 from argmap.errors import MapFileError
 from argmap.interchange.base import Imported, check_map, load_json
@@ -39,10 +41,10 @@ class _Reader:
         self.name = name
         self.paths: dict[str, str] = {}
 
-    def fail(self, path: str, message: str):
+    def fail(self, path: str, message: str) -> NoReturn:
         raise MapFileError(self.name, f"{path}: {message}")
 
-    def obj(self, value, path: str, fields: set[str], required: set[str] = frozenset()):
+    def obj(self, value, path: str, fields: Set[str], required: Set[str] = frozenset()):
         if not isinstance(value, dict):
             self.fail(path, "expected an object")
         unknown = set(value) - fields
@@ -53,7 +55,11 @@ class _Reader:
                 self.fail(f"{path}.{name}", "is missing")
         return value
 
-    def text(self, value, path: str, optional: bool = True):
+    @overload
+    def text(self, value, path: str, optional: Literal[False]) -> str: ...
+    @overload
+    def text(self, value, path: str, optional: bool = True) -> str | None: ...
+    def text(self, value, path: str, optional: bool = True) -> str | None:
         if value is None and optional:
             return None
         if not isinstance(value, str):

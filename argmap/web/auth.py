@@ -1,6 +1,7 @@
 """Sign up, log in and log out (Flask-Login sessions)."""
 
 import hmac
+from typing import cast
 
 from flask import Blueprint, Flask, abort, redirect, render_template, request, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
@@ -35,7 +36,22 @@ def safe_next(target: str | None, default: str) -> str:
 
 
 def current() -> User | None:
-    return current_user if current_user.is_authenticated else None
+    # flask-login is untyped; its current_user is a LocalProxy standing in for our User.
+    return cast(User, current_user) if current_user.is_authenticated else None
+
+
+def signed_in() -> User:
+    """current(), in a view only a signed-in user gets to (@login_required, or a role)."""
+    user = current()
+    assert user is not None, "this view is for signed-in users"
+    return user
+
+
+def _signed_in_object() -> User:
+    """The signed-in User itself, not the proxy (the views using it are @login_required)."""
+    user = current_user._get_current_object()
+    assert isinstance(user, User), "this view is for signed-in users"
+    return user
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -116,7 +132,7 @@ def _after_password(form: str, fields: tuple[str, ...], wrong: str, change):
     """Check the password in fields[0] (a wrong one counts as a failed login), then run
     `change(session, user)`, all in one transaction. None when done; else the account page
     with the error next to its field."""
-    user = current_user._get_current_object()
+    user = _signed_in_object()
     if user.is_guest:
         abort(403, "guests join through an invite link and have no password")
     session = db.session()
@@ -139,7 +155,7 @@ def _after_password(form: str, fields: tuple[str, ...], wrong: str, change):
 
 
 def _account_page(status: int = 200, **forms: FormState):
-    user = current_user._get_current_object()
+    user = _signed_in_object()
     alone, shared = owned_maps(db.session(), user=user) if not user.is_guest else ([], [])
     return render_template("auth/account.html", forms=forms, alone=alone,
                            shared=shared), status
@@ -153,7 +169,8 @@ def logout():
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
+    # flask-login is untyped, and its __init__ sets login_view = None: pyright infers None.
+    login_manager.login_view = "auth.login"  # pyright: ignore[reportAttributeAccessIssue]
     login_manager.login_message = "Log in to continue."
     app.register_blueprint(bp)
     app.jinja_env.globals["me"] = current

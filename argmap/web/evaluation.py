@@ -11,8 +11,9 @@ from argmap.editing import node_by_key
 from argmap.errors import InvalidInput
 from argmap.evaluate import READINGS
 from argmap.maps import bump_revision, load_map_data
+from argmap.models import ident
 from argmap.ratings import rate
-from argmap.web.auth import current
+from argmap.web.auth import signed_in
 from argmap.web.guard import load_map
 from argmap.web.page import (
     HIDDEN,
@@ -75,9 +76,9 @@ def rating(slug: str, key: str):
     values = {"rating": request.form.get("rating", "")}
     try:
         with db.transaction(session):
-            rate(session, node=node_by_key(session, map_id=found.id, key=key),
-                 user_id=current().id, value=values["rating"])
-            bump_revision(session, map_id=found.id)  # others' strengths update live
+            rate(session, node=node_by_key(session, map_id=ident(found), key=key),
+                 user_id=ident(signed_in()), value=values["rating"])
+            bump_revision(session, map_id=ident(found))  # others' strengths update live
     except InvalidInput as exc:
         if not wants_fragment():
             return render_map_page(session, slug=slug, view=view, node_key=key,

@@ -6,7 +6,8 @@ from argmap import db
 from argmap.access import RANK, Role
 from argmap.errors import Conflict, NotFound
 from argmap.history import Change, changes, describe, last_change_by, revert
-from argmap.web.auth import current
+from argmap.models import ident
+from argmap.web.auth import current, signed_in
 from argmap.web.guard import load_map
 from argmap.web.page import map_url
 
@@ -17,7 +18,7 @@ def _page(slug: str, message: str | None = None, status: int = 200):
     session = db.session()
     found = load_map(session, slug)
     node_key = request.values.get("node") or None
-    entries = [describe(c) for c in changes(session, map_id=found.id, node_key=node_key)]
+    entries = [describe(c) for c in changes(session, map_id=ident(found), node_key=node_key)]
     return render_template("history/index.html", found=found, entries=entries,
                            node_key=node_key, message=message, map_url=map_url,
                            can_edit=RANK[g.role] >= RANK[Role.EDITOR]), status
@@ -34,7 +35,7 @@ def _undo(slug: str, pick):
     try:
         with db.transaction(session):
             change = pick(session, found)
-            revert(session, map_id=found.id, change_id=change.id, user=current())
+            revert(session, map_id=ident(found), change_id=change.id, user=current())
     except (Conflict, NotFound) as exc:
         return _page(slug, message=str(exc), status=409 if isinstance(exc, Conflict) else 404)
     target = url_for("history.index", slug=slug, node=request.form.get("node") or None)
@@ -49,9 +50,9 @@ def revert_change(slug: str, change_id: int):
 
 @bp.post("/undo")
 def undo(slug: str):
-    user = current()
+    # An editor's action: once load_map has let the user in, someone is signed in.
     return _undo(slug, lambda session, found: last_change_by(session, map_id=found.id,
-                                                             user=user))
+                                                             user=signed_in()))
 
 
 def _missing(change_id: int):

@@ -3,6 +3,7 @@ revision polling for live updates, and downloads.
 """
 
 import os
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -24,7 +25,7 @@ from argmap.history import recording
 from argmap.importing import import_file
 from argmap.interchange import MAX_IMPORT_BYTES, MEDIA, SUFFIXES, write
 from argmap.maps import attach_text, create_map, fork_map, list_maps, load_map_data
-from argmap.models import Map
+from argmap.models import Map, ident
 from argmap.outline import short
 from argmap.render import MEDIA_TYPES, ExportOptions
 from argmap.render.options import FORMATS, NAMES, parse_options
@@ -134,7 +135,7 @@ def text(slug: str):
     session = db.session()
     found = load_map(session, slug, need=Role.EDITOR)
     try:
-        with db.transaction(session), recording(session, map_id=found.id, user=current(),
+        with db.transaction(session), recording(session, map_id=ident(found), user=current(),
                                                  action="Attached the source text"):
             anchored = attach_text(session, slug=slug, text=values["source_text"])
     except InvalidInput as exc:
@@ -160,7 +161,8 @@ def revision(slug: str):
     try:
         if row is None:
             raise NotFound(f"no map with the slug '{slug}'")
-        if row.visibility != "public":  # only members may watch a private map
+        _map_id, revision, visibility = row
+        if visibility != "public":  # only members may watch a private map
             load_map(session, slug)
     except NotFound:
         if not request.headers.get("HX-Request"):
@@ -168,7 +170,6 @@ def revision(slug: str):
         # Deleted, or access ended: this replaces the page's poller, which so stops.
         return render_template("maps/_poller_gone.html"), 404
 
-    revision = row.revision
     if request.args.get("rev", type=int) == revision:
         return Response(status=204, headers={"X-Argmap-Revision": str(revision)})
     response = make_response(render_template("maps/_poller.html", slug=slug,
@@ -232,7 +233,8 @@ def export_dialog(slug: str):
                                forms={"export": FormState(values, field_error(
                                    exc, tuple(values) + NAMES, "format"))},
                                status=422, target="page")
-    return redirect(url_for("maps.export", slug=slug, fmt=fmt, **options.query()), 303)
+    query: dict[str, Any] = options.query()  # as url_for's **values: no '_external' etc.
+    return redirect(url_for("maps.export", slug=slug, fmt=fmt, **query), 303)
 
 
 @bp.get("/maps/<slug>/diagram.svg")

@@ -21,8 +21,8 @@ from argmap.access import (
 from argmap.accounts import add_guest
 from argmap.errors import InvalidInput
 from argmap.maps import delete_map
-from argmap.models import utcnow
-from argmap.web.auth import current
+from argmap.models import ident, utcnow
+from argmap.web.auth import current, signed_in
 from argmap.web.guard import load_map
 from argmap.web.page import FormState, field_error, map_url
 
@@ -85,14 +85,14 @@ def remove(slug: str):
 @bp.post("/maps/<slug>/sharing/owner")
 def owner(slug: str):
     return _owner_change(slug, "owner", ("member",), lambda s, found, v: hand_over(
-        s, found=found, owner=current(), user_id=_member_id(v)))
+        s, found=found, owner=signed_in(), user_id=_member_id(v)))
 
 
 @bp.post("/maps/<slug>/sharing/invites")
 def invite(slug: str):
     def change(session, found, values):
         _row, token = create_invite(session, found=found, role=values["role"],
-                                    days=values["days"], by=current())
+                                    days=values["days"], by=signed_in())
         return url_for("members.join_page", token=token, _external=True)
     return _owner_change(slug, "invite", ("role", "days"), change)
 
@@ -134,7 +134,7 @@ def accept(token: str):
     try:
         with db.transaction(session):
             if request.form.get("as") == "guest" or user is None:
-                user = add_guest(session, name=values["name"], invite_id=invite.id)
+                user = add_guest(session, name=values["name"], invite_id=ident(invite))
             elif user.is_guest and user.invite_id != invite.id:
                 raise InvalidInput("you are a guest of another map; log out first",
                                    field="name")

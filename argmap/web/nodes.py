@@ -27,7 +27,7 @@ from argmap.editing import (
 )
 from argmap.errors import Conflict, InvalidInput, NotFound
 from argmap.history import changes, recording
-from argmap.models import RelationKind
+from argmap.models import RelationKind, ident
 from argmap.outline import short
 from argmap.web.auth import current
 from argmap.web.guard import load_map
@@ -84,14 +84,14 @@ def _submit(slug: str, key: str | None, form: str,
     session = db.session()
     found = load_map(session, slug, need=Role.EDITOR)
     try:
-        with db.transaction(session), recording(session, map_id=found.id, user=current(),
+        with db.transaction(session), recording(session, map_id=ident(found), user=current(),
                                                  action=form) as record:
             show_key, message = action(session, found, values)
             record["action"] = str(message)
     except Conflict as exc:
-        latest = changes(session, map_id=found.id, node_key=key, limit=1) if key else []
+        latest = changes(session, map_id=ident(found), node_key=key, limit=1) if key else []
         exc.by = latest[0].actor if latest else None  # whose change got there first
-        gone = key is not None and not node_exists(session, map_id=found.id, key=key)
+        gone = key is not None and not node_exists(session, map_id=ident(found), key=key)
         forms = ({"new": FormState({"kind": values.get("kind") or "claim",
                                     "text": values.get("text", "")}, conflict=exc)}
                  if gone else {form: FormState(values, conflict=exc)})

@@ -2,13 +2,14 @@
 htmx asks for (named by the HX-Target header), so a swap shows exactly what a reload would.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from flask import current_app, g, make_response, render_template, request, url_for
 from flask import session as cookie
 from flask_htmx import HTMX
 from flask_login import current_user
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from argmap.access import RANK, Role
 from argmap.diagrams import inline_svg, map_diagram
@@ -17,7 +18,7 @@ from argmap.errors import InvalidInput, RenderError, TooLarge
 from argmap.evaluate import evaluate
 from argmap.mapdata import MapData
 from argmap.maps import get_map, load_map_data
-from argmap.models import Map, Node
+from argmap.models import Map, Node, ident
 from argmap.outline import build_outline, short
 from argmap.panel import node_panel
 from argmap.passages import marked_paragraphs
@@ -47,15 +48,15 @@ class FormState:
 FIELD_ALIASES = {"source": "document", "passage": "source_text"}
 
 
-def field_error(exc: InvalidInput, fields, default: str) -> dict[str, str]:
+def field_error(exc: InvalidInput, fields: Collection[str], default: str) -> dict[str, str]:
     """{field: message} for showing a domain error next to the form field it concerns."""
-    field = FIELD_ALIASES.get(exc.field, exc.field)
+    field = exc.field and FIELD_ALIASES.get(exc.field, exc.field)
     message = str(exc)
     if exc.field and message.startswith(f"{exc.field}: "):
         message = message[len(exc.field) + 2:]
         if message.split(" ", 1)[0] in ("is", "must", "may"):
             message = f"This field {message}"
-    return {field if field in fields else default: message}
+    return {field if field is not None and field in fields else default: message}
 
 
 LAZY_DIAGRAM_NODES = 150  # above this, the page does not wait for `dot`
@@ -84,8 +85,10 @@ def _source_view(session: Session, found: Map, data: MapData):
     if not found.source_text:
         return None
     rows = session.exec(select(Node.key, Node.passage_start, Node.passage_end).where(
-        Node.map_id == found.id, Node.passage_start.is_not(None))).all()
-    return marked_paragraphs(found.source_text, [tuple(r) for r in rows])
+        Node.map_id == found.id, col(Node.passage_start).is_not(None))).all()
+    # Every row has both offsets: the query asks for a start, and CHECK node_passage pairs it.
+    return marked_paragraphs(found.source_text, [(key, start, end) for key, start, end in rows
+                                                 if start is not None and end is not None])
 
 
 def render_map_page(session: Session, *, slug: str, view: str, node_key: str | None,
@@ -143,10 +146,10 @@ def render_map_page(session: Session, *, slug: str, view: str, node_key: str | N
     if node_key and wants & {"nodes/_panel.html", "nodes/_detail.html"}:
         panel = context["panel"] = node_panel(session, found=found, key=node_key)
         user = current_user if current_user.is_authenticated else None
-        context["my_rating"] = my_rating(session, node_id=panel.node.id,
+        context["my_rating"] = my_rating(session, node_id=ident(panel.node),
                                          user_id=user.id) if user else None
         if "nodes/_panel.html" in wants:
-            context["effects"] = delete_effects(session, map_id=found.id, key=node_key)
+            context["effects"] = delete_effects(session, map_id=ident(found), key=node_key)
             context["inference_options"] = [(str(s.id), step_label(s))
                                             for s in panel.inferences]
             # Steps of this node that can take a co-premise ("this reason also needs ...").
