@@ -20,11 +20,12 @@ from werkzeug.serving import run_simple
 from argmap import db
 from argmap.errors import ArgmapError, MapFileError, NotFound
 from argmap.evaluate import MARKS, READINGS, evaluate
+from argmap.history import change
 from argmap.importing import import_file
 from argmap.interchange import READERS, SUFFIXES, WRITERS, write
 from argmap.mapfile import load_map_file
-from argmap.maps import attach_text, import_map, load_map_data
-from argmap.models import Map
+from argmap.maps import attach_text, get_map, import_map, load_map_data
+from argmap.models import Map, ident
 from argmap.ratings import base_scores
 from argmap.render import export
 from argmap.render.options import FORMATS, NAMES, OPTION_HELP, parse_options
@@ -286,7 +287,9 @@ def attach_text_command(slug: str, text_file: str) -> None:
         raise MapFileError(text_file, f"cannot read text: {getattr(exc, 'strerror', exc)}"
                            ) from exc
     session = db.session()
-    with db.transaction(session):
+    found = get_map(session, slug=slug)
+    with change(session, map_id=ident(found), user=None,
+                action="Attached the source text (command line)"):
         anchored = attach_text(session, slug=slug, text=text)
     click.echo(f"{slug}: text attached, {anchored} passages anchored")
 

@@ -20,6 +20,7 @@ from argmap.accounts import User
 from argmap.errors import Conflict, NotFound
 from argmap.maps import bump_revision
 from argmap.models import Map, Node, Premise, Relation, Source, utcnow
+from argmap.sessions import transaction
 
 TRACKED = {"source": Source, "node": Node, "relation": Relation, "premise": Premise,
            "map": Map}
@@ -90,6 +91,17 @@ def _content(row: dict) -> dict: ...
 def _content(row: None) -> None: ...
 def _content(row: dict | None) -> dict | None:
     return None if row is None else {k: v for k, v in row.items() if k not in BOOKKEEPING}
+
+
+@contextmanager
+def change(session: Session, *, map_id: int, user: User | None, action: str):
+    """One change to a map's contents, whole or not at all: one transaction that records it
+    in the history and moves the map's revision. Every content change goes through here, so
+    none can forget either; yields what `recording` yields."""
+    with transaction(session), recording(session, map_id=map_id, user=user,
+                                         action=action) as extra:
+        yield extra
+        bump_revision(session, map_id=map_id)
 
 
 @contextmanager

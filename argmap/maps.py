@@ -32,6 +32,7 @@ from argmap.models import (
     validate,
 )
 from argmap.passages import resolve_passage
+from argmap.sessions import snapshot
 
 
 def join_tags(tags) -> str | None:
@@ -147,8 +148,6 @@ def import_map(session: Session, *, data: MapData) -> Map:
 
 def load_map_data(session: Session, *, slug: str) -> MapData:
     """Snapshot a stored map for rendering and export, in a fixed number of queries."""
-    from argmap.db import snapshot
-
     with snapshot(session) as reader:
         return _load_map_data(reader, slug)
 

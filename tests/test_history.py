@@ -7,9 +7,10 @@ import pytest
 from sqlmodel import select
 
 from argmap import db
-from argmap.maps import get_map
+from argmap.history import changes
+from argmap.maps import get_map, import_map
 from argmap.models import Node, Premise, Relation, Source
-from tests.helpers import fork_seed, invite_link, post, sign_up
+from tests.helpers import fork_seed, invite_link, node, post, sign_up, tiny_map
 
 MAP = "/maps/seminar"
 
@@ -133,3 +134,24 @@ def test_undo_only_undoes_your_own_changes(client, app):
     post(client, f"{MAP}/undo")
     texts = {n[3] for n in contents(app)[0]}
     assert "Olivia's." not in texts and "Eun-ji's." in texts
+
+
+def test_every_way_of_changing_contents_is_recorded_even_the_command_line(app, runner,
+                                                                          tmp_path):
+    """The CLI's attach-text goes through the same transaction helper (history.change) as
+    the web forms: it is in the history, and the revision moved."""
+    with app.app_context():
+        session = db.session()
+        with db.transaction(session):
+            import_map(session, data=tiny_map(node("a", "thesis"), slug="noted"))
+        before = get_map(session, slug="noted").revision
+    text = tmp_path / "text.txt"
+    text.write_text("A short text to map.\n")
+    result = runner.invoke(args=["attach-text", "noted", str(text)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        session = db.session()
+        found = get_map(session, slug="noted")
+        entries = changes(session, map_id=found.id)
+        assert [e.action for e in entries] == ["Attached the source text (command line)"]
+        assert entries[0].actor == "someone" and found.revision == before + 1

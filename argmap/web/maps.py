@@ -21,7 +21,7 @@ from argmap.access import Role, make_owner
 from argmap.diagrams import map_diagram
 from argmap.errors import InvalidInput, MapFileError, NotFound
 from argmap.evaluate import MARKS, WORDS
-from argmap.history import recording
+from argmap.history import change
 from argmap.importing import import_file
 from argmap.interchange import MAX_IMPORT_BYTES, MEDIA, SUFFIXES, write
 from argmap.maps import attach_text, create_map, fork_map, list_maps, load_map_data
@@ -135,8 +135,8 @@ def text(slug: str):
     session = db.session()
     found = load_map(session, slug, need=Role.EDITOR)
     try:
-        with db.transaction(session), recording(session, map_id=ident(found), user=current(),
-                                                 action="Attached the source text"):
+        with change(session, map_id=ident(found), user=current(),
+                    action="Attached the source text"):
             anchored = attach_text(session, slug=slug, text=values["source_text"])
     except InvalidInput as exc:
         return render_map_page(session, slug=slug, view="text", node_key=None,

@@ -26,7 +26,7 @@ from argmap.editing import (
     remove_co_premise,
 )
 from argmap.errors import Conflict, InvalidInput, NotFound
-from argmap.history import changes, recording
+from argmap.history import change, changes
 from argmap.models import RelationKind, ident
 from argmap.outline import short
 from argmap.web.auth import current
@@ -84,8 +84,7 @@ def _submit(slug: str, key: str | None, form: str,
     session = db.session()
     found = load_map(session, slug, need=Role.EDITOR)
     try:
-        with db.transaction(session), recording(session, map_id=ident(found), user=current(),
-                                                 action=form) as record:
+        with change(session, map_id=ident(found), user=current(), action=form) as record:
             show_key, message = action(session, found, values)
             record["action"] = str(message)
     except Conflict as exc:
