@@ -6,22 +6,13 @@ members. Maps with no owner (the seeds) are public and read-only for everybody.
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
-from enum import StrEnum
+from datetime import timedelta
 
-from sqlalchemy import CheckConstraint, String, UniqueConstraint, delete
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
 
-from argmap.accounts import User
 from argmap.errors import ArgmapError, InvalidInput, NotFound
-from argmap.models import Map, ident, utcnow
-
-
-class Role(StrEnum):
-    VIEWER = "viewer"
-    EDITOR = "editor"
-    OWNER = "owner"
-
+from argmap.models import Invite, Map, Membership, Role, User, ident, utcnow
 
 RANK = {None: 0, Role.VIEWER: 1, Role.EDITOR: 2, Role.OWNER: 3}
 
@@ -30,36 +21,7 @@ class Forbidden(ArgmapError):
     """The map is readable but this action needs a higher role."""
 
 
-class Membership(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("map_id", "user_id"),
-                      CheckConstraint("role IN ('viewer', 'editor', 'owner')",
-                                      name="membership_role"))
-    id: int | None = Field(default=None, primary_key=True)
-    map_id: int = Field(foreign_key="map.id", ondelete="CASCADE", index=True)
-    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE", index=True)
-    role: str = Field(sa_type=String(16))
-    created_at: datetime = Field(default_factory=utcnow)
 
-
-class Invite(SQLModel, table=True):
-    __table_args__ = (CheckConstraint("role IN ('viewer', 'editor')", name="invite_role"),)
-    id: int | None = Field(default=None, primary_key=True)
-    map_id: int = Field(foreign_key="map.id", ondelete="CASCADE", index=True)
-    token_hash: str = Field(max_length=64, unique=True)  # the link's token is never stored
-    role: str = Field(sa_type=String(16))
-    expires_at: datetime | None = None
-    revoked_at: datetime | None = None
-    created_by_id: int | None = None  # a plain id: a foreign key here would make a cycle
-    created_at: datetime = Field(default_factory=utcnow)
-
-    def usable(self, now: datetime) -> bool:
-        return self.revoked_at is None and (self.expires_at is None
-                                            or _aware(self.expires_at) > now)
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they were stored as UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
 
 def _hash(token: str) -> str:

@@ -4,68 +4,18 @@ Passwords are hashed with scrypt (werkzeug's default) and never stored or logged
 text. Failed logins are counted in the database, so every worker process sees the same count.
 """
 
-import hashlib
 from datetime import datetime, timedelta
-from typing import ClassVar
 
 from flask import current_app, has_app_context
-from sqlalchemy import String, delete, func
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from argmap.errors import InvalidInput
-from argmap.models import utcnow, validate
+from argmap.models import LoginAttempt, NewPassword, SignUp, User, utcnow, validate
 
-USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,39}$"
-PASSWORD_MIN = 10
 LOGIN_WINDOW = timedelta(minutes=10)
 LOGIN_LIMIT = 5  # failed attempts per name (and 4x that per address) per window
-
-
-class User(SQLModel, table=True):
-    """Someone who can act on maps: an account, or a guest who joined one map by invite."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    username: str | None = Field(default=None, max_length=40, unique=True, index=True)
-    display_name: str = Field(max_length=80)
-    password_hash: str | None = Field(default=None, max_length=300)
-    is_guest: bool = Field(default=False)
-    invite_id: int | None = Field(default=None, foreign_key="invite.id", ondelete="CASCADE")
-    created_at: datetime = Field(default_factory=utcnow)
-
-    # Flask-Login's user protocol
-    is_authenticated: ClassVar[bool] = True
-    is_active: ClassVar[bool] = True
-    is_anonymous: ClassVar[bool] = False
-
-    def get_id(self) -> str:
-        """The session's user id, stamped with the password: a new password ends every other
-        session (their stamp no longer matches; see web.auth.load_user)."""
-        return f"{self.id}:{self.stamp}"
-
-    @property
-    def stamp(self) -> str:
-        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
-
-    @property
-    def label(self) -> str:
-        return f"{self.display_name} (guest)" if self.is_guest else self.display_name
-
-
-class SignUp(SQLModel):
-    username: str = Field(max_length=40, schema_extra={"pattern": USERNAME_PATTERN})
-    display_name: str = Field(min_length=1, max_length=80)
-    password: str = Field(min_length=PASSWORD_MIN, max_length=200)
-
-
-class NewPassword(SQLModel):
-    password: str = Field(min_length=PASSWORD_MIN, max_length=200)
-
-
-class LoginAttempt(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(sa_type=String(120), index=True)  # "name:<username>" or "addr:<ip>"
-    at: datetime = Field(default_factory=utcnow, index=True)
 
 
 class TooManyAttempts(InvalidInput):

@@ -6,8 +6,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
-# Importing the modules registers their tables on SQLModel.metadata.
-from argmap import access, accounts, history, models, ratings  # noqa: F401
+# models registers every table on SQLModel.metadata; history registers the session listener
+# that records changes.
+from argmap import history, models  # noqa: F401
 from argmap.schema import upgrade
 from argmap.sessions import snapshot, transaction  # noqa: F401  (db.transaction, db.snapshot)
 

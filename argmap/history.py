@@ -12,35 +12,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import overload
 
-from sqlalchemy import Text, event, inspect, or_
+from sqlalchemy import event, inspect, or_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
-from argmap.accounts import User
 from argmap.errors import Conflict, NotFound
 from argmap.maps import bump_revision
-from argmap.models import Map, Node, Premise, Relation, Source, utcnow
+from argmap.models import Change, Map, Node, Premise, Relation, Source, User
 from argmap.sessions import transaction
 
 TRACKED = {"source": Source, "node": Node, "relation": Relation, "premise": Premise,
            "map": Map}
 BOOKKEEPING = {"revision", "updated_at", "version"}  # not content: never compared or restored
-
-
-class Change(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    map_id: int = Field(foreign_key="map.id", ondelete="CASCADE", index=True)
-    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
-    actor: str = Field(max_length=100)  # the name as it was when the change was made
-    at: datetime = Field(default_factory=utcnow, index=True)
-    action: str = Field(max_length=200)
-    node_keys: str = Field(default=",", max_length=2000)  # ",a,b," for lookups by node
-    rows: str = Field(sa_type=Text)  # JSON: [[table, id, before, after], ...]
-    reverts_id: int | None = None
-    reverted_by_id: int | None = None
-
-    def row_list(self) -> list:
-        return json.loads(self.rows)
 
 
 def _plain(value):

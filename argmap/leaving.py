@@ -8,12 +8,9 @@ nobody else belongs to.
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from argmap.access import Membership, Role
-from argmap.accounts import User
 from argmap.errors import InvalidInput
 from argmap.maps import bump_revision
-from argmap.models import Map, ident
-from argmap.ratings import Rating
+from argmap.models import Map, Membership, Rating, Role, User, ident
 
 
 def owned_maps(session: Session, *, user: User) -> tuple[list[Map], list[Map]]:

@@ -19,6 +19,7 @@ from argmap.models import (
     SOURCE_TEXT_MAX,
     Map,
     MapCreate,
+    Membership,
     Node,
     NodeKind,
     Origin,
@@ -82,8 +83,6 @@ class MapSummary:
 
 def list_maps(session: Session, *, user_id: int | None = None) -> list[MapSummary]:
     """The public maps and the maps the user is a member of, in one query."""
-    from argmap.access import Membership
-
     counts = (select(Node.map_id, func.count(col(Node.id)).label("n"))
               .group_by(col(Node.map_id)).subquery())
     mine = select(Membership.map_id).where(Membership.user_id == user_id)

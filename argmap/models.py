@@ -1,4 +1,6 @@
-"""The argument-map schema: Map, Source, Node, Relation (a step) and Premise.
+"""Every table of argmap, in one module: the map itself (Map, Source, Node, Relation (a step)
+and Premise), people and access (User, LoginAttempt, Membership, Invite), and History
+(Change) and Rating. Create models (NodeCreate, SignUp, ...) sit beside their tables.
 
 Integrity lives in the database, not only in Python: composite foreign keys keep a step's
 premises and target (and a node's citation) inside one map, CHECK constraints reject
@@ -8,9 +10,11 @@ undercuts on those in the statement that deletes the node. The rules that span r
 has at least one premise; what an undercut may target) are checked in argmap/rules.py.
 """
 
+import hashlib
+import json
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -232,6 +236,125 @@ class Premise(SQLModel, table=True):
     node_id: int = Field(index=True)
     target_node_id: int | None = Field(default=None)
     target_relation_id: int | None = Field(default=None)
+
+
+# --- People, roles and invites -------------------------------------------------------
+
+
+USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,39}$"
+PASSWORD_MIN = 10
+class Role(StrEnum):
+    VIEWER = "viewer"
+    EDITOR = "editor"
+    OWNER = "owner"
+
+
+class User(SQLModel, table=True):
+    """Someone who can act on maps: an account, or a guest who joined one map by invite."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str | None = Field(default=None, max_length=40, unique=True, index=True)
+    display_name: str = Field(max_length=80)
+    password_hash: str | None = Field(default=None, max_length=300)
+    is_guest: bool = Field(default=False)
+    invite_id: int | None = Field(default=None, foreign_key="invite.id", ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)
+
+    # Flask-Login's user protocol
+    is_authenticated: ClassVar[bool] = True
+    is_active: ClassVar[bool] = True
+    is_anonymous: ClassVar[bool] = False
+
+    def get_id(self) -> str:
+        """The session's user id, stamped with the password: a new password ends every other
+        session (their stamp no longer matches; see web.auth.load_user)."""
+        return f"{self.id}:{self.stamp}"
+
+    @property
+    def stamp(self) -> str:
+        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+
+    @property
+    def label(self) -> str:
+        return f"{self.display_name} (guest)" if self.is_guest else self.display_name
+
+
+class SignUp(SQLModel):
+    username: str = Field(max_length=40, schema_extra={"pattern": USERNAME_PATTERN})
+    display_name: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=PASSWORD_MIN, max_length=200)
+
+
+class NewPassword(SQLModel):
+    password: str = Field(min_length=PASSWORD_MIN, max_length=200)
+
+
+class LoginAttempt(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_type=String(120), index=True)  # "name:<username>" or "addr:<ip>"
+    at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class Membership(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("map_id", "user_id"),
+                      CheckConstraint("role IN ('viewer', 'editor', 'owner')",
+                                      name="membership_role"))
+    id: int | None = Field(default=None, primary_key=True)
+    map_id: int = Field(foreign_key="map.id", ondelete="CASCADE", index=True)
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE", index=True)
+    role: str = Field(sa_type=String(16))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Invite(SQLModel, table=True):
+    __table_args__ = (CheckConstraint("role IN ('viewer', 'editor')", name="invite_role"),)
+    id: int | None = Field(default=None, primary_key=True)
+    map_id: int = Field(foreign_key="map.id", ondelete="CASCADE", index=True)
+    token_hash: str = Field(max_length=64, unique=True)  # the link's token is never stored
+    role: str = Field(sa_type=String(16))
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+    created_by_id: int | None = None  # a plain id: a foreign key here would make a cycle
+    created_at: datetime = Field(default_factory=utcnow)
+
+    def usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None
+                                            or as_utc(self.expires_at) > now)
+
+
+def as_utc(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; they were stored as UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+
+
+# --- History and ratings ---------------------------------------------------------------
+
+
+class Change(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    map_id: int = Field(foreign_key="map.id", ondelete="CASCADE", index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    actor: str = Field(max_length=100)  # the name as it was when the change was made
+    at: datetime = Field(default_factory=utcnow, index=True)
+    action: str = Field(max_length=200)
+    node_keys: str = Field(default=",", max_length=2000)  # ",a,b," for lookups by node
+    rows: str = Field(sa_type=Text)  # JSON: [[table, id, before, after], ...]
+    reverts_id: int | None = None
+    reverted_by_id: int | None = None
+
+    def row_list(self) -> list:
+        return json.loads(self.rows)
+
+
+class Rating(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("node_id", "user_id"),
+                      CheckConstraint("value BETWEEN 0 AND 4", name="rating_value"))
+    id: int | None = Field(default=None, primary_key=True)
+    map_id: int = Field(foreign_key="map.id", ondelete="CASCADE", index=True)
+    node_id: int = Field(foreign_key="node.id", ondelete="CASCADE", index=True)
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    value: int
+    at: datetime = Field(default_factory=utcnow)
 
 
 PATTERN_HELP = {

@@ -1,24 +1,12 @@
 """Members' ratings of nodes ("how strong is this, taken alone", 0 to 4): one per member and
 node; a node's base score for DF-QuAD is the mean rating mapped to [0, 1], else 0.5."""
 
-from datetime import datetime
 
-from sqlalchemy import CheckConstraint, UniqueConstraint, func
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from argmap.errors import InvalidInput
-from argmap.models import Map, Node, ident, utcnow
-
-
-class Rating(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("node_id", "user_id"),
-                      CheckConstraint("value BETWEEN 0 AND 4", name="rating_value"))
-    id: int | None = Field(default=None, primary_key=True)
-    map_id: int = Field(foreign_key="map.id", ondelete="CASCADE", index=True)
-    node_id: int = Field(foreign_key="node.id", ondelete="CASCADE", index=True)
-    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
-    value: int
-    at: datetime = Field(default_factory=utcnow)
+from argmap.models import Map, Node, Rating, ident, utcnow
 
 
 def rate(session: Session, *, node: Node, user_id: int, value: str) -> None:

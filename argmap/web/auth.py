@@ -8,9 +8,10 @@ from flask_login import LoginManager, current_user, login_required, login_user, 
 
 from argmap import db
 from argmap.access import guest_is_valid
-from argmap.accounts import TooManyAttempts, User, change_password, check_login, sign_up
+from argmap.accounts import TooManyAttempts, change_password, check_login, sign_up
 from argmap.errors import InvalidInput
 from argmap.leaving import delete_account, owned_maps
+from argmap.models import User
 from argmap.web.page import FormState, field_error
 
 bp = Blueprint("auth", __name__)

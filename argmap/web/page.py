@@ -24,6 +24,7 @@ from argmap.panel import node_panel
 from argmap.passages import marked_paragraphs
 from argmap.ratings import base_scores, my_rating
 from argmap.render import FORMATS, ExportOptions
+from argmap.render.options import AROUND, DIRECTIONS, FITS, KINDS, THEME_NAMES
 from argmap.render.pipeline import marks_of
 
 VIEWS = ("diagram", "outline", "text")
@@ -174,7 +175,6 @@ def step_label(step) -> str:
 
 def export_choices() -> dict:
     """What the Export dialog offers, from the one definition of the options."""
-    from argmap.render.options import AROUND, DIRECTIONS, FITS, KINDS, THEME_NAMES
     return {"formats": [("svg", "SVG"), ("png", "PNG"), ("pdf", "PDF"), ("dot", "DOT"),
                         ("deck", "Slide deck (PDF, 16:9)"), ("json", "argmap JSON (everything)"),
                         ("argdown", "Argdown"), ("aif", "AIF (AIFdb JSON)"),
