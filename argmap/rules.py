@@ -113,21 +113,25 @@ def check_step(step: RelationData, context: StepContext) -> None:
                              field="premise" if step.is_linked else "target")
 
 
+def _keys(items: Iterable[NodeData] | Iterable[SourceData], what: str) -> set[str]:
+    """The items' keys; a key used twice breaks the rule."""
+    seen: set[str] = set()
+    for item in items:
+        if item.key in seen:
+            raise RuleBroken(f"the {what} {item.key!r} is used twice", key=item.key)
+        seen.add(item.key)
+    return seen
+
+
 def check_map(data: MapData) -> None:
     """Every rule, for a whole map; the first broken one is raised."""
     if not data.nodes:
         raise RuleBroken("the map has no statements")
-    sources: set[str] = set()
+    sources = _keys(data.sources, "source id")
     for src in data.sources:
-        if src.key in sources:
-            raise RuleBroken(f"the source id {src.key!r} is used twice", key=src.key)
-        sources.add(src.key)
         check_source(src)
-    nodes: set[str] = set()
+    nodes = _keys(data.nodes, "id")
     for node in data.nodes:
-        if node.key in nodes:
-            raise RuleBroken(f"the id {node.key!r} is used twice", key=node.key)
-        nodes.add(node.key)
         check_node(node)
         if node.cites and node.cites not in sources:
             raise RuleBroken(f"{node.key!r} cites an unknown source {node.cites!r}",
