@@ -154,6 +154,16 @@ def _check_unchanged(session: Session, rows: list) -> None:
         if set(dependants) - inserted_relations or set(premises) - inserted_premises:
             raise Conflict(f"Cannot revert: other arguments were connected to what it added "
                            f"after this change; {later.split('; ')[1]}.")
+    # Taking premises out must leave each step that stays at least one premise.
+    emptied = {(a or {}).get("relation_id") for t, _i, b, a in rows
+               if t == "premise" and b is None} - inserted_relations - {None}
+    for relation_id in emptied:
+        left = session.exec(select(Premise.id).where(
+            Premise.relation_id == relation_id,
+            col(Premise.id).not_in(inserted_premises))).first()
+        if left is None:
+            raise Conflict(f"Cannot revert: it would leave a step with no premises, because "
+                           f"its other premises were {later}.")
 
 
 def _order(rows: list, removing: bool) -> list:
@@ -184,15 +194,15 @@ def revert(session: Session, *, map_id: int, change_id: int, user: User | None) 
             if row is not None:  # a step goes with its last premise (the database does it)
                 session.delete(row)
                 session.flush()
-        for table, _id, before, _after in _order([r for r in rows if r[3] is None], False):
-            session.add(TRACKED[table](**_parse(TRACKED[table], before)))
-            session.flush()
-        for table, row_id, before, _after in [r for r in rows if r[2] and r[3]]:
-            current = session.get(TRACKED[table], row_id)
-            for name, value in _parse(TRACKED[table], _content(before)).items():
-                setattr(current, name, value)
-            session.add(current)
         try:
+            for table, _id, before, _after in _order([r for r in rows if r[3] is None], False):
+                session.add(TRACKED[table](**_parse(TRACKED[table], before)))
+                session.flush()
+            for table, row_id, before, _after in [r for r in rows if r[2] and r[3]]:
+                current = session.get(TRACKED[table], row_id)
+                for name, value in _parse(TRACKED[table], _content(before)).items():
+                    setattr(current, name, value)
+                session.add(current)
             session.flush()
         except IntegrityError as exc:
             raise Conflict("Cannot revert: the map now holds something that clashes with "
@@ -225,7 +235,9 @@ class Entry:
 
 def describe(change: Change) -> Entry:
     lines = []
-    for table, _id, before, after in change.row_list():
+    rows = change.row_list()
+    steps = {row_id for table, row_id, _b, _a in rows if table == "relation"}
+    for table, _id, before, after in rows:
         if table == "node":
             key = (before or after)["key"]
             if before is None:
@@ -242,8 +254,7 @@ def describe(change: Change) -> Entry:
                           f"{values['kind']} relation", None, None)
                          if before is None or after is None else ("relation", None, None))
         elif table == "premise":
-            if not any(r[0] == "relation" and r[1] == (before or after)["relation_id"]
-                       for r in change.row_list()):  # a step's own premises go without saying
+            if (before or after)["relation_id"] not in steps:  # a new step's own premises
                 lines.append((f"{'added' if before is None else 'removed'} a co-premise",
                               None, None))
         elif table == "source":

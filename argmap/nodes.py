@@ -194,6 +194,10 @@ def add_co_premise(session: Session, *, map_id: int, relation_id: int, node_id: 
                           target=current.target)
     known = session.exec(select(Node).where(Node.map_id == map_id,
                                             col(Node.key).in_(current.premises))).all()
+    cutters = session.exec(select(Premise.node_id).where(
+        col(Premise.target_relation_id) == relation.id, Premise.node_id == node.id)).first()
+    if cutters is not None:  # it would undercut a step it is part of
+        raise rules.RuleBroken(rules.OWN_STEP, key=node.key, field="premise", step=joined)
     rules.check_step(joined, _context(session, map_id, [*nodes, *known], steps,
                                       changing=relation.id))
     premise = Premise(map_id=map_id, relation_id=ident(relation), node_id=ident(node),
@@ -207,6 +211,9 @@ def add_co_premise(session: Session, *, map_id: int, relation_id: int, node_id: 
 
 def remove_co_premise(session: Session, *, map_id: int, relation_id: int, node_id: int) -> None:
     """Take one premise out of a linked step; with one premise left it is an ordinary step."""
+    # The map's lock first: two people removing a step's last two premises at once must not
+    # both see two and leave none.
+    bump_revision(session, map_id=map_id)
     relation = get_step(session, map_id=map_id, relation_id=relation_id)
     premises = premises_of(session, relation_ids=[relation.id]).get(ident(relation), [])
     mine = next((p for p in premises if p.node_id == node_id), None)
@@ -267,6 +274,7 @@ def delete_node(session: Session, *, map_id: int, node_id: int,
     """
     node = get_node(session, map_id=map_id, node_id=node_id)
     claim_version(session, node=node, expected=expected_version)
+    bump_revision(session, map_id=map_id)  # the map's lock, before counting premises
     steps, kept = doomed_steps(session, node_id=ident(node))
     premises = premises_of(session, relation_ids=[s.id for s in steps])
     for step in reversed(steps):

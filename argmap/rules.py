@@ -19,6 +19,7 @@ from argmap.models import NodeCreate, NodeKind, RelationKind, SourceCreate, vali
 
 STEP_KINDS = {k.value for k in RelationKind}
 EVIDENCE_CITES = "evidence must cite a source"
+OWN_STEP = "a node cannot undercut an inference it is part of"
 
 
 class RuleBroken(InvalidInput):
@@ -99,8 +100,7 @@ def check_step(step: RelationData, context: StepContext) -> None:
                              "support step (an inference) can be undercut", key=first,
                              field="relation")
         if set(step.premises) & {*target.premises, target.target}:
-            raise _broken(step, "a node cannot undercut an inference it is part of", key=first,
-                             field="relation")
+            raise _broken(step, OWN_STEP, key=first, field="relation")
     elif not context.has_node(step.target):
         raise unknown_target(step.premises[0], step.target, step)  # first, as there are some
     elif step.target in step.premises:

@@ -131,3 +131,35 @@ def test_the_panel_explains_which_premise_made_the_step_fail(client, app):
          {"form": "rebuttal", "text": "Article VI lets either side end the treaty alone."})
     panel = client.get(f"{MAP}?node=withdrawal-needs-consent").get_data(as_text=True)
     assert "Fails: its premise" in panel and "linked premises count only together" in panel
+
+
+def test_undo_that_would_leave_a_step_without_premises_is_refused(client, app):
+    """Add co-premise n to a step, then take the step's first premise out; undoing the first
+    change would leave the step empty, so it is refused and nothing changes."""
+    step = step_id(app, "three-categories", "sma-scope-fixed")
+    post(client, f"{MAP}/nodes/three-categories/premises",
+         {"relation": str(step), "text": "", "premise": "sofa-article-5"})
+    post(client, f"{MAP}/nodes/three-categories/premises/remove",
+         {"relation": str(step), "premise": "three-categories"})
+    assert "sofa-article-5 -> sma-scope-fixed" in steps(app)
+    page = client.get(f"{MAP}/history").get_data(as_text=True)
+    first = re.findall(r"/changes/(\d+)/revert", page)[-1]  # the older of the two
+    before = steps(app)
+    reply = post(client, f"{MAP}/changes/{first}/revert")
+    assert reply.status_code == 409
+    assert "leave a step with no premises" in html.unescape(reply.get_data(as_text=True))
+    assert steps(app) == before
+
+
+def test_a_node_that_undercuts_a_step_cannot_join_it(client, app):
+    step = step_id(app, "korea-record", "sma-scope-fixed")
+    with app.app_context():
+        undercut = {r.premises[0] for r in steps(app).values()
+                    if r.is_undercut and r.target == "korea-record -> sma-scope-fixed"}
+    assert undercut == {"ed-record-is-policy"}
+    reply = post(client, f"{MAP}/nodes/korea-record/premises",
+                 {"relation": str(step), "text": "", "premise": "ed-record-is-policy"},
+                 htmx="panel")
+    assert reply.status_code == 422
+    assert "cannot undercut an inference it is part of" in html.unescape(
+        reply.get_data(as_text=True))

@@ -66,9 +66,9 @@ def strengths(data: MapData, base: dict[str, float] | None = None) -> Strengths:
                 depends[key].update(cut.premises)
 
     def step(rel, current: dict[str, float]) -> float:
-        value = min(current[p] for p in rel.premises)
+        value = min((current[p] for p in rel.premises), default=0.0)
         for cut in undercuts[rel.ref]:
-            value *= 1.0 - min(current[p] for p in cut.premises)
+            value *= 1.0 - min((current[p] for p in cut.premises), default=0.0)
         return value
 
     def value(key: str, current: dict[str, float]) -> float:
