@@ -18,15 +18,15 @@ from sqlmodel import select
 from werkzeug.serving import run_simple
 
 from argmap import db
+from argmap.domain.history import change
+from argmap.domain.importing import import_file
+from argmap.domain.maps import attach_text, get_map, import_map, load_map_data
+from argmap.domain.ratings import base_scores
 from argmap.errors import ArgmapError, MapFileError, NotFound
 from argmap.evaluate import MARKS, READINGS, evaluate
-from argmap.history import change
-from argmap.importing import import_file
-from argmap.interchange import READERS, SUFFIXES, WRITERS, write
-from argmap.mapfile import load_map_file
-from argmap.maps import attach_text, get_map, import_map, load_map_data
+from argmap.formats import READERS, SUFFIXES, WRITERS, write
+from argmap.formats.mapfile import load_map_file
 from argmap.models import Map, ident
-from argmap.ratings import base_scores
 from argmap.render import export
 from argmap.render.options import FORMATS, NAMES, OPTION_HELP, parse_options
 from argmap.schema import check_current, current, revision, upgrade

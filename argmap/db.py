@@ -8,7 +8,7 @@ from sqlmodel import Session, create_engine
 
 # models registers every table on SQLModel.metadata; history registers the session listener
 # that records changes.
-from argmap import history, models  # noqa: F401
+from argmap import models  # noqa: F401
 from argmap.schema import upgrade
 from argmap.sessions import snapshot, transaction  # noqa: F401  (db.transaction, db.snapshot)
 

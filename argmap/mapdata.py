@@ -7,6 +7,7 @@ map gives the same MapData whether it comes from a file or from the database.
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -141,3 +142,18 @@ def keep_only(data: MapData, keys: set[str]) -> MapData:
     order = {rel: i for i, rel in enumerate(data.relations)}
     return replace(data, nodes=tuple(n for n in data.nodes if n.key in keys),
                    relations=tuple(sorted(relations, key=order.__getitem__)))
+
+
+class Titled(Protocol):
+    """A NodeData, or a stored Node: what `short` reads."""
+
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def text(self) -> str: ...
+
+
+def short(node: Titled, limit: int = 90) -> str:
+    """A node's title, or the start of its text, for lists and menus."""
+    text = node.title or node.text
+    return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "\u2026"

@@ -7,7 +7,7 @@ premises and target (and a node's citation) inside one map, CHECK constraints re
 self-relations and half-formed undercuts, unique keys refuse a node arguing twice about one
 target, and ON DELETE CASCADE removes a node's premises, the steps aimed at it and the
 undercuts on those in the statement that deletes the node. The rules that span rows (a step
-has at least one premise; what an undercut may target) are checked in argmap/rules.py.
+has at least one premise; what an undercut may target) are checked in argmap/domain/rules.py.
 """
 
 import hashlib

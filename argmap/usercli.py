@@ -4,8 +4,8 @@ import click
 from flask.cli import with_appcontext
 
 from argmap import db
-from argmap.accounts import find_account, set_password
 from argmap.cli import user_errors  # cli.py loads this module only once it is complete
+from argmap.domain.accounts import find_account, set_password
 
 
 @click.group("user")

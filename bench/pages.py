@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from argmap import create_app, db  # noqa: E402
 from argmap.cli import initialise  # noqa: E402
+from argmap.domain.maps import import_map  # noqa: E402
 from argmap.mapdata import MapData, NodeData, RelationData  # noqa: E402
-from argmap.maps import import_map  # noqa: E402
 from argmap.render import ExportOptions, export  # noqa: E402
 from argmap.render.pipeline import choose, view_dot  # noqa: E402
 from argmap.render.run import dot_binary  # noqa: E402

@@ -10,12 +10,12 @@ from sqlalchemy import func, update
 from sqlmodel import select
 
 from argmap import create_app, db, paths
-from argmap.access import Invite, Membership
-from argmap.accounts import User
 from argmap.cli import initialise
+from argmap.domain.access import Invite, Membership
+from argmap.domain.accounts import User
+from argmap.domain.history import Change
+from argmap.domain.maps import get_map
 from argmap.errors import NotFound
-from argmap.history import Change
-from argmap.maps import get_map
 from argmap.models import Node, Premise, Relation
 from tests.helpers import fork_seed, invite_link, post, sign_up
 

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from argmap import paths
-from argmap.mapfile import load_map_file
+from argmap.formats.mapfile import load_map_file
 
 ARGMAP = Path(sys.executable).parent / "argmap"
 SEED = paths.SEEDS / "treaty-alliance.yaml"

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from argmap import db
-from argmap.maps import get_map
+from argmap.domain.maps import get_map
 from argmap.models import Node, Premise, Relation
 from tests.helpers import csrf, fork_seed, log_in, post, sign_up
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from argmap.evaluate import IN, OUT, UNDEC, evaluate
 from argmap.evaluate.dfquad import aggregate, combine, strengths
 from argmap.evaluate.grounded import Framework, framework, label
-from argmap.mapfile import load_map_file
+from argmap.formats.mapfile import load_map_file
 from argmap.paths import SEEDS
 from tests.helpers import node, rel, tiny_map
 

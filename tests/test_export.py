@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from argmap.cli import export_command
-from argmap.mapfile import load_map_file
+from argmap.formats.mapfile import load_map_file
 from argmap.paths import SEEDS
 from argmap.render import export
 from argmap.render.deck import direct_claims

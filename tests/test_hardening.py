@@ -11,8 +11,8 @@ from sqlmodel import select
 from werkzeug.security import check_password_hash
 
 from argmap import create_app, db
-from argmap.accounts import hash_password
-from argmap.maps import get_map
+from argmap.domain.accounts import hash_password
+from argmap.domain.maps import get_map
 from argmap.models import Node
 from tests.helpers import fork_seed, invite_link, post, sign_up
 
@@ -188,7 +188,7 @@ def _token(client):
 def test_passwords_are_hashed_never_stored(client, app):
     sign_up(client, "hashme", password="a long secret phrase")
     with app.app_context():
-        from argmap.accounts import User
+        from argmap.domain.accounts import User
         user = db.session().exec(select(User).where(User.username == "hashme")).one()
     # The suite sets a cheap method (tests/conftest.py); scrypt is the default, below.
     assert user.password_hash.startswith(app.config["PASSWORD_HASH_METHOD"].split(":")[0] + ":")
@@ -234,7 +234,7 @@ def test_expired_invites_do_not_work(client, app):
     link = invite_link(client, MAP, "viewer", days="1")
     from datetime import timedelta
 
-    from argmap.access import Invite
+    from argmap.domain.access import Invite
     from argmap.models import utcnow
     with app.app_context():
         session = db.session()
@@ -299,9 +299,9 @@ def test_an_operator_sets_a_forgotten_password(runner, client, app):
 
 
 def test_deleting_an_account(client, app):
-    from argmap.accounts import User
+    from argmap.domain.accounts import User
+    from argmap.domain.ratings import Rating
     from argmap.models import Map, Node
-    from argmap.ratings import Rating
 
     sign_up(client, "olivia", "Olivia Kim")
     fork_seed(client, "Mine alone")

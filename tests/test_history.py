@@ -7,8 +7,8 @@ import pytest
 from sqlmodel import select
 
 from argmap import db
-from argmap.history import changes
-from argmap.maps import get_map, import_map
+from argmap.domain.history import changes
+from argmap.domain.maps import get_map, import_map
 from argmap.models import Node, Premise, Relation, Source
 from tests.helpers import fork_seed, invite_link, node, post, sign_up, tiny_map
 

@@ -12,11 +12,11 @@ import pytest
 from sqlmodel import func, select
 
 from argmap import db
+from argmap.domain.maps import attach_text, get_map, import_map, load_map_data
 from argmap.errors import MapFileError
-from argmap.interchange import detect, read, write
+from argmap.formats import detect, read, write
+from argmap.formats.mapfile import load_map_file
 from argmap.mapdata import MapData, NodeData, RelationData, SourceData
-from argmap.mapfile import load_map_file
-from argmap.maps import attach_text, get_map, import_map, load_map_data
 from argmap.models import Map, Node
 from argmap.paths import SEEDS
 from tests.helpers import fork_seed, node, post, rel, sign_up, source, tiny_map

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from argmap import create_app, db
+from argmap.domain.maps import import_map
 from argmap.mapdata import MapData, NodeData, RelationData
-from argmap.maps import import_map
 
 N_CLAIMS, PER_CLAIM = 40, 49  # 1 thesis + 40 claims + 40 * 49 below them = 2,001 nodes
 

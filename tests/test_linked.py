@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from argmap.errors import MapFileError
 from argmap.evaluate import IN, OUT, UNDEC, evaluate
 from argmap.evaluate.dfquad import strengths
-from argmap.interchange import read, write
+from argmap.formats import read, write
+from argmap.formats.mapfile import load_map_file, parse_map_text
 from argmap.mapdata import MapData, NodeData, RelationData
-from argmap.mapfile import load_map_file, parse_map_text
 from argmap.paths import SEEDS
 from argmap.render import render, to_dot
 from tests.helpers import node, rel, tiny_map

@@ -6,11 +6,11 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from argmap import db
-from argmap.access import Invite, Membership
-from argmap.accounts import User
-from argmap.history import Change
+from argmap.domain.access import Invite, Membership
+from argmap.domain.accounts import User
+from argmap.domain.history import Change
+from argmap.domain.ratings import Rating
 from argmap.models import Map, Node, Relation, Source
-from argmap.ratings import Rating
 from tests.helpers import fork_seed, invite_link, post, sign_up
 
 MAP = "/maps/seminar"

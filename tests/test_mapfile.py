@@ -6,8 +6,8 @@ import pytest
 
 from argmap import paths
 from argmap.errors import MapFileError
+from argmap.formats.mapfile import load_map_file, parse_map_text
 from argmap.mapdata import DocumentMeta, RelationData, SourceData
-from argmap.mapfile import load_map_file, parse_map_text
 
 PATH = "maps/tiny.yaml"
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, SQLModel
 
 from argmap import db, schema
 from argmap.cli import main
-from argmap.maps import load_map_data
+from argmap.domain.maps import load_map_data
 
 
 def test_migrations_match_the_models(tmp_path, databases):

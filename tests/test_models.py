@@ -6,10 +6,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from argmap import db
+from argmap.domain.maps import get_map, import_map
+from argmap.domain.nodes import add_node, add_relation, add_undercut, delete_node
 from argmap.errors import InvalidInput
-from argmap.maps import get_map, import_map
 from argmap.models import Map, Node, Premise, Relation, Source
-from argmap.nodes import add_node, add_relation, add_undercut, delete_node
 from tests.helpers import node, rel, source, tiny_map
 
 

@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import event
 
 from argmap import db
+from argmap.domain.maps import import_map
 from argmap.mapdata import MapData, NodeData, RelationData
-from argmap.maps import import_map
 from tests.helpers import fork_seed, post, sign_up
 
 

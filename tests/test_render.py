@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from argmap.mapfile import load_map_file
+from argmap.formats.mapfile import load_map_file
 from argmap.paths import SEEDS
 from argmap.render import Layout, render, to_dot
 from argmap.render.labels import wrap

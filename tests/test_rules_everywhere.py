@@ -1,7 +1,7 @@
 """One table of invalid maps, run through every way into argmap: the map-file reader, each
 importer (argmap JSON, Argdown, AIF, Kialo), `import_map`, the CLI's import, the web upload,
 the web forms and the domain functions behind them. Each refuses with the rule's own message
-(from argmap/rules.py or the model's validation) and stores nothing.
+(from argmap/domain/rules.py or the model's validation) and stores nothing.
 
 A few cells cannot be written in a format at all; NOT_EXPRESSIBLE says which, and why.
 """
@@ -17,14 +17,14 @@ import yaml
 from sqlmodel import func, select
 
 from argmap import db
-from argmap.editing import connect
+from argmap.domain.editing import connect
+from argmap.domain.maps import get_map, import_map
+from argmap.domain.nodes import add_co_premise, add_node, add_relation, add_undercut
 from argmap.errors import ArgmapError, InvalidInput, MapFileError
-from argmap.interchange import read, write
+from argmap.formats import read, write
+from argmap.formats.mapfile import parse_map_text
 from argmap.mapdata import MapData, NodeData, RelationData, SourceData
-from argmap.mapfile import parse_map_text
-from argmap.maps import get_map, import_map
 from argmap.models import Map, Node, Premise, Relation
-from argmap.nodes import add_co_premise, add_node, add_relation, add_undercut
 from tests.helpers import fork_seed, post, sign_up
 
 SOURCE = SourceData(key="s", document="Mutual Defense Treaty (1953)", locator="Article IV",

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from argmap import paths
-from argmap.maps import attach_text, load_map_data
-from argmap.passages import paragraphs
+from argmap.domain.maps import attach_text, load_map_data
+from argmap.domain.passages import paragraphs
 
 OPED = Path(paths.PACKAGE_DIR).parent.parent / "shared" / "seed" / "oped.txt"
 

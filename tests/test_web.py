@@ -3,7 +3,7 @@
 import os
 import xml.etree.ElementTree as ET
 
-from argmap.mapfile import load_map_file
+from argmap.formats.mapfile import load_map_file
 from argmap.paths import SEEDS
 
 

@@ -7,9 +7,9 @@ import pytest
 from sqlmodel import func, select
 
 from argmap import db
-from argmap.access import make_owner
-from argmap.accounts import User
-from argmap.maps import get_map, import_map
+from argmap.domain.access import make_owner
+from argmap.domain.accounts import User
+from argmap.domain.maps import get_map, import_map
 from argmap.models import Map, Node, Premise, Relation, Source
 from tests.helpers import fork_seed, node, post, sign_up, source, tiny_map
 

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from argmap import db
-from argmap.maps import get_map, load_map_data
+from argmap.domain.maps import get_map, load_map_data
 from argmap.models import Node, Premise, Relation
 from tests.helpers import fork_seed, post, sign_up
 

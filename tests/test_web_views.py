@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import select
 
 from argmap import db
-from argmap.access import make_owner
-from argmap.accounts import User
-from argmap.maps import get_map, import_map
+from argmap.domain.access import make_owner
+from argmap.domain.accounts import User
+from argmap.domain.maps import get_map, import_map
 from tests.helpers import fork_seed, node, post, rel, sign_up, tiny_map
 
 MAP = "/maps/treaty-alliance"

@@ -5,8 +5,7 @@ from dataclasses import dataclass, field
 
 from argmap.evaluate.dfquad import Strengths, strengths
 from argmap.evaluate.grounded import IN, OUT, READINGS, UNDEC, Framework, framework, label
-from argmap.mapdata import MapData, keep_only
-from argmap.outline import short
+from argmap.mapdata import MapData, keep_only, short
 
 __all__ = ["IN", "OUT", "READINGS", "UNDEC", "Evaluation", "NodeResult", "evaluate"]
 MARKS = {IN: "\u2713", OUT: "\u2717", UNDEC: "?"}  # readable without colour

@@ -8,8 +8,7 @@ from dataclasses import replace
 
 from pypdf import PdfWriter
 
-from argmap.mapdata import MapData
-from argmap.outline import short
+from argmap.mapdata import MapData, short
 from argmap.render.options import ExportOptions
 from argmap.render.pipeline import check_size, slide_options, view_dot
 from argmap.render.select import View, keep_only, select

@@ -7,10 +7,10 @@ from flask import Blueprint, Flask, abort, redirect, render_template, request, u
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
 from argmap import db
-from argmap.access import guest_is_valid
-from argmap.accounts import TooManyAttempts, change_password, check_login, sign_up
+from argmap.domain.access import guest_is_valid
+from argmap.domain.accounts import TooManyAttempts, change_password, check_login, sign_up
+from argmap.domain.leaving import delete_account, owned_maps
 from argmap.errors import InvalidInput
-from argmap.leaving import delete_account, owned_maps
 from argmap.models import User
 from argmap.web.page import FormState, field_error
 

@@ -7,7 +7,7 @@ panel whose node someone else deleted says so instead of silently doing nothing.
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from argmap.access import Forbidden
+from argmap.domain.access import Forbidden
 from argmap.errors import Conflict, InvalidInput, NotFound, RenderError, TooLarge
 
 

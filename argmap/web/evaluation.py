@@ -6,13 +6,13 @@ from flask import Blueprint, redirect, request
 from flask import session as cookie
 
 from argmap import db
-from argmap.access import Role
-from argmap.editing import node_by_key
+from argmap.domain.access import Role
+from argmap.domain.editing import node_by_key
+from argmap.domain.maps import bump_revision, load_map_data
+from argmap.domain.ratings import rate
 from argmap.errors import InvalidInput
 from argmap.evaluate import READINGS
-from argmap.maps import bump_revision, load_map_data
 from argmap.models import ident
-from argmap.ratings import rate
 from argmap.web.auth import signed_in
 from argmap.web.guard import load_map
 from argmap.web.page import (

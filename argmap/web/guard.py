@@ -3,8 +3,8 @@
 from flask import g, redirect, request, url_for
 from sqlmodel import Session
 
-from argmap.access import Forbidden, Role, require
-from argmap.maps import get_map
+from argmap.domain.access import Forbidden, Role, require
+from argmap.domain.maps import get_map
 from argmap.models import Map, User
 from argmap.web.auth import current
 

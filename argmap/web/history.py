@@ -3,9 +3,9 @@
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from argmap import db
-from argmap.access import RANK, Role
+from argmap.domain.access import RANK, Role
+from argmap.domain.history import changes, describe, last_change_by, revert
 from argmap.errors import Conflict, NotFound
-from argmap.history import changes, describe, last_change_by, revert
 from argmap.models import Change, ident
 from argmap.web.auth import current, signed_in
 from argmap.web.guard import load_map

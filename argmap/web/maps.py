@@ -17,21 +17,21 @@ from flask import (
 from sqlmodel import select
 
 from argmap import db
-from argmap.access import Role, make_owner
-from argmap.diagrams import map_diagram
+from argmap.domain.access import Role, make_owner
+from argmap.domain.history import change
+from argmap.domain.importing import import_file
+from argmap.domain.maps import attach_text, create_map, fork_map, list_maps, load_map_data
 from argmap.errors import InvalidInput, MapFileError, NotFound
 from argmap.evaluate import MARKS, WORDS
-from argmap.history import change
-from argmap.importing import import_file
-from argmap.interchange import MAX_IMPORT_BYTES, MEDIA, SUFFIXES, write
-from argmap.maps import attach_text, create_map, fork_map, list_maps, load_map_data
+from argmap.formats import MAX_IMPORT_BYTES, MEDIA, SUFFIXES, write
+from argmap.mapdata import short
 from argmap.models import Map, ident
-from argmap.outline import short
 from argmap.render import MEDIA_TYPES, ExportOptions
 from argmap.render.options import FORMATS, NAMES, parse_options
 from argmap.render.pipeline import choose
 from argmap.render.theme import LIGHT
 from argmap.web.auth import current
+from argmap.web.diagrams import map_diagram
 from argmap.web.guard import account_or_login, load_map
 from argmap.web.page import (
     FormState,

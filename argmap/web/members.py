@@ -5,7 +5,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import login_user
 
 from argmap import db
-from argmap.access import (
+from argmap.domain.access import (
     Role,
     create_invite,
     find_invite,
@@ -18,9 +18,9 @@ from argmap.access import (
     set_role,
     set_visibility,
 )
-from argmap.accounts import add_guest
+from argmap.domain.accounts import add_guest
+from argmap.domain.maps import delete_map
 from argmap.errors import InvalidInput
-from argmap.maps import delete_map
 from argmap.models import ident, utcnow
 from argmap.web.auth import current, signed_in
 from argmap.web.guard import load_map

@@ -11,8 +11,8 @@ from flask import Blueprint, redirect, request
 from markupsafe import Markup
 
 from argmap import db
-from argmap.access import Role
-from argmap.editing import (
+from argmap.domain.access import Role
+from argmap.domain.editing import (
     Citation,
     add_argument,
     add_co_premise,
@@ -25,10 +25,10 @@ from argmap.editing import (
     node_exists,
     remove_co_premise,
 )
+from argmap.domain.history import change, changes
 from argmap.errors import Conflict, InvalidInput, NotFound
-from argmap.history import change, changes
+from argmap.mapdata import short
 from argmap.models import RelationKind, ident
-from argmap.outline import short
 from argmap.web.auth import current
 from argmap.web.guard import load_map
 from argmap.web.page import (

@@ -11,21 +11,21 @@ from flask_htmx import HTMX
 from flask_login import current_user
 from sqlmodel import Session, col, select
 
-from argmap.access import RANK, Role
-from argmap.diagrams import inline_svg, map_diagram
-from argmap.editing import delete_effects
+from argmap.domain.access import RANK, Role
+from argmap.domain.editing import delete_effects
+from argmap.domain.maps import get_map, load_map_data
+from argmap.domain.passages import marked_paragraphs
+from argmap.domain.ratings import base_scores, my_rating
 from argmap.errors import InvalidInput, RenderError, TooLarge
 from argmap.evaluate import evaluate
-from argmap.mapdata import MapData
-from argmap.maps import get_map, load_map_data
+from argmap.mapdata import MapData, short
 from argmap.models import Map, Node, ident
-from argmap.outline import build_outline, short
-from argmap.panel import node_panel
-from argmap.passages import marked_paragraphs
-from argmap.ratings import base_scores, my_rating
 from argmap.render import FORMATS, ExportOptions
 from argmap.render.options import AROUND, DIRECTIONS, FITS, KINDS, THEME_NAMES
 from argmap.render.pipeline import marks_of
+from argmap.web.diagrams import inline_svg, map_diagram
+from argmap.web.outline import build_outline
+from argmap.web.panel import node_panel
 
 VIEWS = ("diagram", "outline", "text")
 FRAGMENTS = {"view": "maps/_view.html", "panel": "nodes/_panel.html",

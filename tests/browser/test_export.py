@@ -4,7 +4,7 @@ import io
 
 from pypdf import PdfReader
 
-from argmap.mapfile import load_map_file
+from argmap.formats.mapfile import load_map_file
 from argmap.paths import SEEDS
 from argmap.render.deck import direct_claims
 

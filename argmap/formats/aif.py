@@ -12,7 +12,7 @@ import json
 import subprocess
 
 from argmap.errors import MapFileError
-from argmap.interchange.base import Imported, check_map, citation_of, citations, load_json
+from argmap.formats.base import Imported, check_map, citation_of, citations, load_json
 from argmap.mapdata import MapData, NodeData, RelationData
 from argmap.render import to_dot
 from argmap.render.run import dot_binary

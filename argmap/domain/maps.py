@@ -12,7 +12,8 @@ from datetime import datetime
 from sqlalchemy import delete, event, func, update
 from sqlmodel import Session, col, select
 
-from argmap import rules
+from argmap.domain import rules
+from argmap.domain.passages import resolve_passage
 from argmap.errors import InvalidInput, NotFound
 from argmap.mapdata import DocumentMeta, MapData, NodeData, RelationData, SourceData
 from argmap.models import (
@@ -32,7 +33,6 @@ from argmap.models import (
     utcnow,
     validate,
 )
-from argmap.passages import resolve_passage
 from argmap.sessions import snapshot
 
 

@@ -14,7 +14,7 @@ claim numbered N.
 import re
 
 from argmap.errors import MapFileError
-from argmap.interchange.base import MAX_DEPTH, Imported, check_map
+from argmap.formats.base import MAX_DEPTH, Imported, check_map
 from argmap.mapdata import MapData, NodeData, RelationData
 
 LINE = re.compile(r"^((?:\d+\.)+)\s*(?:(Pro|Con):\s*)?(.*)$")

@@ -6,7 +6,7 @@ from collections.abc import Set
 from typing import Literal, NoReturn, overload
 
 from argmap.errors import MapFileError
-from argmap.interchange.base import Imported, check_map, load_json
+from argmap.formats.base import Imported, check_map, load_json
 from argmap.mapdata import DocumentMeta, MapData, NodeData, RelationData, SourceData
 from argmap.models import NUL_MESSAGE
 

@@ -16,8 +16,8 @@ from sqlalchemy import event, inspect, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from argmap.domain.maps import bump_revision
 from argmap.errors import Conflict, NotFound
-from argmap.maps import bump_revision
 from argmap.models import Change, Map, Node, Premise, Relation, Source, User
 from argmap.sessions import transaction
 

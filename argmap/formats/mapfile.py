@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from argmap import rules
+from argmap.domain import rules
 from argmap.errors import InvalidInput, MapFileError
 from argmap.mapdata import (
     DocumentMeta,

@@ -7,9 +7,19 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from argmap import nodes, rules
+from argmap.domain import nodes, rules
+from argmap.domain.maps import bump_revision
+from argmap.domain.nodes import (
+    add_node,
+    add_relation,
+    add_undercut,
+    claim_version,
+    delete_node,
+    doomed_steps,
+    premises_of,
+)
+from argmap.domain.passages import paragraphs, resolve_passage
 from argmap.errors import Conflict, InvalidInput, NotFound
-from argmap.maps import bump_revision
 from argmap.models import (
     Map,
     Node,
@@ -23,16 +33,6 @@ from argmap.models import (
     utcnow,
     validate,
 )
-from argmap.nodes import (
-    add_node,
-    add_relation,
-    add_undercut,
-    claim_version,
-    delete_node,
-    doomed_steps,
-    premises_of,
-)
-from argmap.passages import paragraphs, resolve_passage
 
 
 def node_by_key(session: Session, *, map_id: int, key: str) -> Node:
@@ -116,7 +116,7 @@ def add_undercutter(session: Session, *, map_id: int, relation_id: int, text: st
     if relation is None:  # the form offered it, so someone removed it since
         raise Conflict("The step you were undercutting has been removed by someone else in "
                        "the meantime; nothing was added.")
-    if relation.map_id != map_id:  # what kind of step it may be is a rule (argmap/rules.py)
+    if relation.map_id != map_id:  # what kind of step it may be is a rule (argmap/domain/rules.py)
         raise InvalidInput("choose a step of this map", field="relation")
     node = add_node(session, map_id=map_id, kind=NodeKind.REBUTTAL, text=text, author=author,
                     by_id=by_id)

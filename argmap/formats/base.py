@@ -5,7 +5,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from argmap import rules
+from argmap.domain import rules
 from argmap.errors import MapFileError
 from argmap.mapdata import MapData, RelationData, SourceData
 from argmap.models import NUL_MESSAGE
@@ -62,7 +62,7 @@ def load_json(text: str, name: str):
 
 def check_map(data: MapData, name: str, where: Callable[[str], str | int | None],
               step_where: Callable[[RelationData], str | int | None] | None = None) -> None:
-    """The rules of the model (argmap/rules.py), each problem named at `where(key)` (a line
+    """The rules of the model (argmap/domain/rules.py), each problem named at `where(key)` (a line
     number or a JSON path), or for a step at `step_where(step)` when the reader knows it."""
     try:
         rules.check_map(data)

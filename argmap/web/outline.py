@@ -7,7 +7,6 @@ Undercuts are listed under the reason whose inference they attack.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Protocol
 
 from argmap.mapdata import MapData, NodeData
 
@@ -68,18 +67,3 @@ def build_outline(data: MapData) -> tuple[OutlineItem, ...]:
     # Nodes only reachable through a cycle have no root; list them at the top level too.
     tree += [item(n.key, None, None) for n in data.nodes if n.key not in seen]
     return tuple(tree)
-
-
-class Titled(Protocol):
-    """A NodeData, or a stored Node: what `short` reads."""
-
-    @property
-    def title(self) -> str | None: ...
-    @property
-    def text(self) -> str: ...
-
-
-def short(node: Titled, limit: int = 90) -> str:
-    """A node's title, or the start of its text, for lists and menus."""
-    text = node.title or node.text
-    return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "\u2026"

@@ -7,11 +7,11 @@ the file and line (or JSON path) of every problem; `write` turns a map into text
 import json
 
 from argmap.errors import MapFileError
-from argmap.interchange.aif import read_aif, write_aif, write_ova
-from argmap.interchange.argdown import read_argdown, write_argdown
-from argmap.interchange.base import MAX_IMPORT_BYTES, Imported, decode
-from argmap.interchange.kialo import read_kialo
-from argmap.interchange.native import read_json, write_json
+from argmap.formats.aif import read_aif, write_aif, write_ova
+from argmap.formats.argdown import read_argdown, write_argdown
+from argmap.formats.base import MAX_IMPORT_BYTES, Imported, decode
+from argmap.formats.kialo import read_kialo
+from argmap.formats.native import read_json, write_json
 from argmap.mapdata import MapData
 
 READERS = {"json": read_json, "argdown": read_argdown, "aif": read_aif, "kialo": read_kialo}

@@ -15,7 +15,7 @@ import re
 import yaml
 
 from argmap.errors import MapFileError
-from argmap.interchange.base import MAX_DEPTH, Imported, check_map, citation_of, citations
+from argmap.formats.base import MAX_DEPTH, Imported, check_map, citation_of, citations
 from argmap.mapdata import MapData, NodeData, RelationData
 
 KIND_TAGS = ("thesis", "claim", "evidence", "rebuttal")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from argmap.editing import node_by_key
+from argmap.domain.editing import node_by_key
 from argmap.mapdata import RelationData
 from argmap.models import Map, Node, Premise, Relation, RelationKind, Source, ident
 

@@ -8,8 +8,8 @@ nobody else belongs to.
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
+from argmap.domain.maps import bump_revision
 from argmap.errors import InvalidInput
-from argmap.maps import bump_revision
 from argmap.models import Map, Membership, Rating, Role, User, ident
 
 

@@ -3,11 +3,11 @@
 from flask import current_app, url_for
 from sqlmodel import Session, select
 
+from argmap.domain.maps import load_map_data
+from argmap.domain.ratings import base_scores
 from argmap.errors import NotFound
 from argmap.mapdata import MapData
-from argmap.maps import load_map_data
 from argmap.models import Map
-from argmap.ratings import base_scores
 from argmap.render import ExportOptions, draw, drawing
 from argmap.render.cache import RenderCache
 from argmap.render.options import FORMATS

@@ -1,4 +1,4 @@
-"""Node and step operations on a stored map. The rules come from argmap/rules.py; these
+"""Node and step operations on a stored map. The rules come from argmap/domain/rules.py; these
 functions gather what the rules need from the database, then store the change.
 
 The database enforces what it can of the same rules (see models.py); checking first turns bad
@@ -9,10 +9,10 @@ from sqlalchemy import or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from argmap import rules
+from argmap.domain import rules
+from argmap.domain.maps import bump_revision
 from argmap.errors import Conflict, InvalidInput, NotFound
 from argmap.mapdata import NodeData, RelationData
-from argmap.maps import bump_revision
 from argmap.models import (
     Node,
     NodeCreate,

@@ -5,9 +5,9 @@ from dataclasses import replace
 
 from sqlmodel import Session, select
 
+from argmap.domain.maps import attach_text, import_map, unique_slug
 from argmap.errors import InvalidInput, MapFileError
-from argmap.interchange import read
-from argmap.maps import attach_text, import_map, unique_slug
+from argmap.formats import read
 from argmap.models import SLUG_PATTERN, Map
 
 
