@@ -26,6 +26,7 @@ from argmap.errors import ArgmapError, MapFileError, NotFound
 from argmap.evaluate import MARKS, READINGS, evaluate
 from argmap.formats import READERS, SUFFIXES, WRITERS, write
 from argmap.formats.mapfile import load_map_file
+from argmap.mapdata import MapData
 from argmap.models import Map, ident
 from argmap.render import export
 from argmap.render.options import FORMATS, NAMES, OPTION_HELP, parse_options
@@ -125,13 +126,15 @@ def serve_command(host: str, port: int, workers: int) -> None:
     run_simple(host, port, app, use_reloader=False, threaded=True)
 
 
-def resolve_map(ref: str):
-    """MAP is a map file when it names one (or looks like a path), else a slug."""
+def resolve_map(ref: str) -> tuple[MapData, Map | None]:
+    """MAP is a map file when it names one (or looks like a path), else a slug; the stored
+    Map comes too when there is one."""
     path = Path(ref)
     if path.suffix in (".yaml", ".yml") or path.exists() or "/" in ref:
-        return load_map_file(path)
+        return load_map_file(path), None
     try:
-        return load_map_data(db.session(), slug=ref)
+        found = get_map(db.session(), slug=ref)
+        return load_map_data(db.session(), found=found), found
     except NotFound:
         known = ", ".join(db.session().exec(select(Map.slug).order_by(Map.slug)).all())
         raise NotFound(f"no map '{ref}' in the database"
@@ -163,7 +166,7 @@ def export_command(map_ref: str, fmt: str | None, output: str | None, **chosen) 
         suffix = Path(output).suffix.lstrip(".").lower() if output else ""
         fmt = suffix if suffix in FORMATS else "svg"
     options = parse_options({k.replace("_", "-"): v for k, v in chosen.items()})
-    data = resolve_map(map_ref)
+    data, _found = resolve_map(map_ref)
     config = current_app.config
     if fmt in WRITERS:
         text = db.session().exec(select(Map.source_text).where(Map.slug == data.slug)).first()
@@ -250,11 +253,11 @@ def evaluate_command(map_ref: str, semantics: str, reading: str, withdraw: tuple
                      fmt: str) -> None:
     """Print which nodes of MAP stand (IN), are defeated (OUT) or undecided, or how strong
     each is, with the reason."""
-    data = resolve_map(map_ref)
+    data, found = resolve_map(map_ref)
     unknown = [k for k in withdraw if k not in data.nodes_by_key]
     if unknown:
         raise NotFound(f"no node {unknown[0]!r} in the map")
-    base = base_scores(db.session(), slug=data.slug) if not Path(map_ref).suffix else {}
+    base = base_scores(db.session(), map_id=ident(found)) if found else {}
     result = evaluate(data, reading=reading, base=base, withdrawn=withdraw)
     if fmt == "json":
         click.echo(json.dumps({
@@ -290,7 +293,7 @@ def attach_text_command(slug: str, text_file: str) -> None:
     found = get_map(session, slug=slug)
     with change(session, map_id=ident(found), user=None,
                 action="Attached the source text (command line)"):
-        anchored = attach_text(session, slug=slug, text=text)
+        anchored = attach_text(session, found=found, text=text)
     click.echo(f"{slug}: text attached, {anchored} passages anchored")
 
 

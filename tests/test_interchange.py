@@ -55,20 +55,20 @@ def test_json_round_trip_keeps_every_field(app):
                 node("c", "rebuttal"), relations=[rel("support", "b", "a"),
                                                   rel("undercut", "c", "b -> a")],
                 sources=[source("src")]))
-            attach_text(session, slug="tiny", text=text)
-        original = load_map_data(session, slug="tiny")
+            attach_text(session, found=get_map(session, slug="tiny"), text=text)
+        original = load_map_data(session, found=get_map(session, slug="tiny"))
         exported = write(original, "json", text)
         fmt, imported = read(exported.encode(), "tiny.json")
         assert fmt == "json" and imported.source_text == text
         assert imported.data == replace(original, revision=imported.data.revision)
         with db.transaction(session):
             import_map(session, data=replace(imported.data, slug="copy"))
-            attach_text(session, slug="copy", text=imported.source_text)
+            attach_text(session, found=get_map(session, slug="copy"), text=imported.source_text)
         rows = {slug: [(n.key, n.passage_start, n.passage_end, n.passage_paragraph)
                        for n in session.exec(select(Node).join(Map).where(Map.slug == slug)
                                              .order_by(Node.id))] for slug in ("tiny", "copy")}
         assert rows["tiny"] == rows["copy"]
-        assert write(load_map_data(session, slug="copy"), "json", text) == \
+        assert write(load_map_data(session, found=get_map(session, slug="copy")), "json", text) == \
             exported.replace('"slug": "tiny"', '"slug": "copy"')
 
 
@@ -131,7 +131,7 @@ def test_importing_the_seed_argdown_recreates_it(runner, app, tmp_path):
     result = runner.invoke(args=["import", str(path), "--slug", "again"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        again = load_map_data(db.session(), slug="again")
+        again = load_map_data(db.session(), found=get_map(db.session(), slug="again"))
     assert shape(again) == shape(SEED) and again.title == SEED.title
 
 

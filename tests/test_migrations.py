@@ -11,7 +11,7 @@ from sqlmodel import Session, SQLModel
 
 from argmap import db, schema
 from argmap.cli import main
-from argmap.domain.maps import load_map_data
+from argmap.domain.maps import get_map, load_map_data
 
 
 def test_migrations_match_the_models(tmp_path, databases):
@@ -91,7 +91,7 @@ def test_linked_premises_migration_carries_every_map_over_unchanged(engine):
     schema.upgrade(engine)
     assert schema.current(engine) == schema.head()
     with Session(engine) as session:
-        data = load_map_data(session, slug="old")
+        data = load_map_data(session, found=get_map(session, slug="old"))
     assert [(r.kind, r.premises, r.target) for r in data.relations] == [
         ("support", ("a",), "t"), ("attack", ("r",), "t"), ("undercut", ("u",), "a -> t")]
     assert data.revision == 3 and [n.key for n in data.nodes] == ["t", "a", "r", "u"]

@@ -1,5 +1,8 @@
 """No N+1: the SQL statements behind the map page, the outline, the node panel, the history
-page and the exports are the same in number for a 10-node and a 2,000-node map."""
+page and the exports are the same in number for a 10-node and a 2,000-node map; and each
+request reads the Map row once (the view loads it, and every part of the answer uses it)."""
+
+import re
 
 import pytest
 from sqlalchemy import event
@@ -68,3 +71,35 @@ def test_history_page_query_count_does_not_grow_with_history(app, client):
     for i in range(15):
         post(client, f"{fork}/nodes/thesis/arguments", {"form": "reason", "text": f"R{i}."})
     assert count_queries(app, client, f"{fork}/history") == few
+
+
+def map_reads(app, client, url: str, headers: dict | None = None) -> list[str]:
+    """The SELECTs on the map table that answering `url` runs."""
+    statements = []
+    engine = app.extensions["argmap.engine"]
+
+    def seen(_conn, _cursor, statement, *_args):
+        if re.match(r"\s*SELECT\b", statement) and re.search(r"\bFROM map\b", statement):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        reply = client.get(url, headers=headers or {})
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert reply.status_code == 200, (url, reply.status_code)
+    return statements
+
+
+@pytest.mark.parametrize("path", ["", "?view=outline", "?view=text", "?node=n5",
+                                  "/export.json", "/export.svg", "/diagram.svg",
+                                  "/export.dot?focus=n3&depth=1"])
+def test_a_request_reads_the_map_row_once(maps, client, path):
+    """The view loads the Map (checking access) and every part of the answer uses that row."""
+    assert len(map_reads(maps, client, f"/maps/small{path}")) == 1
+
+
+@pytest.mark.parametrize("target", ["view", "panel", "node-detail"])
+def test_a_fragment_reads_the_map_row_once(maps, client, target):
+    headers = {"HX-Request": "true", "HX-Target": target}
+    assert len(map_reads(maps, client, "/maps/small?node=n5", headers)) == 1

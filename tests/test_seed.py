@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from argmap import paths
-from argmap.domain.maps import attach_text, load_map_data
+from argmap.domain.maps import attach_text, get_map, load_map_data
 from argmap.domain.passages import paragraphs
 
 OPED = Path(paths.PACKAGE_DIR).parent.parent / "shared" / "seed" / "oped.txt"
@@ -15,7 +15,7 @@ OPED = Path(paths.PACKAGE_DIR).parent.parent / "shared" / "seed" / "oped.txt"
 
 @pytest.fixture
 def seed(session):
-    return load_map_data(session, slug="treaty-alliance")
+    return load_map_data(session, found=get_map(session, slug="treaty-alliance"))
 
 
 def test_the_seed_is_in_the_database_with_its_document(seed):
@@ -90,7 +90,7 @@ def test_quotes_are_short_and_located(seed):
 @pytest.mark.skipif(not OPED.exists(), reason="the op-ed text is not in ../shared/seed")
 def test_passages_anchor_in_the_op_ed_and_nodes_are_paraphrased(session, seed):
     text = OPED.read_text(encoding="utf-8")
-    anchored = attach_text(session, slug="treaty-alliance", text=text)
+    anchored = attach_text(session, found=get_map(session, slug="treaty-alliance"), text=text)
     assert anchored == sum(1 for n in seed.nodes if n.passage_quote)
     assert len(paragraphs(text)) >= 21
     # Own words: no node repeats eight or more consecutive words of the op-ed.

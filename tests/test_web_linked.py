@@ -24,7 +24,9 @@ def owner(client):
 
 def steps(app):
     with app.app_context():
-        return {r.ref: r for r in load_map_data(db.session(), slug="seminar").relations}
+        session = db.session()
+        data = load_map_data(session, found=get_map(session, slug="seminar"))
+        return {r.ref: r for r in data.relations}
 
 
 def step_id(app, premise: str, target: str) -> int:

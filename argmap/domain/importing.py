@@ -31,7 +31,7 @@ def import_file(session: Session, *, raw: bytes, name: str, fmt: str | None = No
     new_map = import_map(session, data=replace(data, slug=wanted))
     if imported.source_text:
         try:
-            attach_text(session, slug=wanted, text=imported.source_text)
+            attach_text(session, found=new_map, text=imported.source_text)
         except InvalidInput as exc:
             raise MapFileError(name, f"the source text does not fit the passages: {exc}") \
                 from exc

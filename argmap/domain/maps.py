@@ -145,14 +145,14 @@ def import_map(session: Session, *, data: MapData) -> Map:
     return new_map
 
 
-def load_map_data(session: Session, *, slug: str) -> MapData:
-    """Snapshot a stored map for rendering and export, in a fixed number of queries."""
+def load_map_data(session: Session, *, found: Map) -> MapData:
+    """A stored map as plain data, for rendering and export: its contents in one snapshot,
+    four queries however big it is. The Map row is the one the caller loaded already."""
     with snapshot(session) as reader:
-        return _load_map_data(reader, slug)
+        return _load_map_data(reader, found)
 
 
-def _load_map_data(session: Session, slug: str) -> MapData:
-    found = get_map(session, slug=slug)
+def _load_map_data(session: Session, found: Map) -> MapData:
     sources = session.exec(select(Source).where(Source.map_id == found.id)
                            .order_by(col(Source.id))).all()
     nodes = session.exec(select(Node).where(Node.map_id == found.id)
@@ -192,13 +192,12 @@ def _load_map_data(session: Session, slug: str) -> MapData:
     )
 
 
-def attach_text(session: Session, *, slug: str, text: str) -> int:
+def attach_text(session: Session, *, found: Map, text: str) -> int:
     """Attach the map's source text and resolve every node's passage anchor against it.
 
     Returns the number of anchored nodes. Any anchor that does not match fails the whole
     change, naming the node.
     """
-    found = get_map(session, slug=slug)
     cleaned = _clean_text(text)
     if cleaned is None:
         raise InvalidInput("the text is empty", field="source_text")
@@ -242,17 +241,16 @@ def create_map(session: Session, *, title: str, description: str = "",
     return new_map
 
 
-def fork_map(session: Session, *, slug: str, title: str) -> Map:
+def fork_map(session: Session, *, original: Map, title: str) -> Map:
     """A copy of a map (nodes, relations, sources, source text) that its group can change."""
-    original = get_map(session, slug=slug)
-    data = load_map_data(session, slug=slug)
+    data = load_map_data(session, found=original)
     title = (title or "").strip()
     validate(MapCreate, {"slug": "fork", "title": title})
     copy = import_map(session, data=replace(data, slug=unique_slug(session, title),
                                             title=title))
     copy.forked_from_id = original.id
     if original.source_text:
-        attach_text(session, slug=copy.slug, text=original.source_text)
+        attach_text(session, found=copy, text=original.source_text)
     session.add(copy)
     session.flush()
     return copy

@@ -1,13 +1,13 @@
 """Diagrams of stored maps, drawn once per distinct drawing and served from the render cache."""
 
 from flask import current_app, url_for
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from argmap.domain.maps import load_map_data
 from argmap.domain.ratings import base_scores
 from argmap.errors import NotFound
 from argmap.mapdata import MapData
-from argmap.models import Map
+from argmap.models import Map, ident
 from argmap.render import ExportOptions, draw, drawing
 from argmap.render.cache import RenderCache
 from argmap.render.options import FORMATS
@@ -20,29 +20,29 @@ def cache() -> RenderCache:
                        max_bytes=current_app.config["RENDER_CACHE_MAX_BYTES"])
 
 
-def map_diagram(session: Session, *, slug: str, fmt: str,
+def map_diagram(session: Session, *, found: Map, fmt: str,
                 options: ExportOptions = DEFAULT_OPTIONS, data: MapData | None = None,
                 links: bool = False, withdrawn: tuple[str, ...] = (),
                 reading: str = "plain", cached_only: bool = False,
                 marks=None) -> bytes | None:
     """The diagram of a stored map, from the render cache when it has been drawn before.
 
-    `data` and `marks` (an evaluation the caller made) save a read and an evaluation. With
+    `data` and `marks` (what the caller read and evaluated of `found` in this request) save a
+    read and an evaluation. With
     `links`, each node links to its panel on the map page (for the inline diagram; exported
     files carry no links to this server). The cache key is the Drawing's: what is drawn, not
     which map it is, so another map (or database) with the same drawing shares the file.
     """
     if fmt not in FORMATS:
         raise NotFound(f"unknown format '{fmt}'")
-    revision = session.exec(select(Map.revision).where(Map.slug == slug)).first()
-    if revision is None:
-        raise NotFound(f"no map with the slug '{slug}'")
-    if data is None or data.revision != revision:
-        data, marks = load_map_data(session, slug=slug), None
+    if data is None:
+        data, marks = load_map_data(session, found=found), None
     config = current_app.config
-    base = base_scores(session, slug=slug) if options.evaluation and marks is None else None
+    base = (base_scores(session, map_id=ident(found)) if options.evaluation and marks is None
+            else None)
     plan = drawing(data, options, fmt, node_limit=config["RENDER_NODE_LIMIT"],
-                   link_prefix=url_for("maps.show", slug=slug) + "?node=" if links else None,
+                   link_prefix=(url_for("maps.show", slug=found.slug) + "?node="
+                                if links else None),
                    base=base, withdrawn=withdrawn, reading=reading, marks=marks)
     if cached_only:  # None when it has not been drawn yet
         return cache().get(plan.key())

@@ -12,7 +12,7 @@ from argmap.domain.maps import bump_revision, load_map_data
 from argmap.domain.ratings import rate
 from argmap.errors import InvalidInput
 from argmap.evaluate import READINGS
-from argmap.models import ident
+from argmap.models import Map, ident
 from argmap.web.auth import signed_in
 from argmap.web.guard import load_map
 from argmap.web.page import (
@@ -28,11 +28,11 @@ bp = Blueprint("evaluation", __name__, url_prefix="/maps/<slug>")
 REFRESH_VIEWS = json.dumps({"map-changed": {"panel": "fresh"}})
 
 
-def _answer(slug: str, key: str | None, view: str, forms: dict | None = None,
+def _answer(found: Map, key: str | None, view: str, forms: dict | None = None,
             status: int = 200):
     if not wants_fragment():
-        return redirect(map_url(slug, view=view, node=key, _anchor="panel"), 303)
-    response = render_map_page(db.session(), slug=slug, view=view, node_key=key,
+        return redirect(map_url(found.slug, view=view, node=key, _anchor="panel"), 303)
+    response = render_map_page(db.session(), found=found, view=view, node_key=key,
                                forms=forms, status=status, target="panel")
     if status < 400:
         response.headers["HX-Trigger"] = REFRESH_VIEWS
@@ -43,8 +43,8 @@ def _answer(slug: str, key: str | None, view: str, forms: dict | None = None,
 def whatif(slug: str):
     """Suppose a node withdrawn, bring it back, or clear the what-if. Nothing is stored."""
     session = db.session()
-    load_map(session, slug)
-    data = load_map_data(session, slug=slug)
+    found = load_map(session, slug)
+    data = load_map_data(session, found=found)
     key, action = request.form.get("key", ""), request.form.get("action", "")
     chosen = dict(cookie.get("whatif", {}))
     keys = [k for k in chosen.get(slug, []) if k in data.nodes_by_key]
@@ -64,7 +64,7 @@ def whatif(slug: str):
         raise InvalidInput("unknown what-if action", field="action")
     chosen[slug] = keys
     cookie["whatif"] = chosen
-    return _answer(slug, key or None, view_name(request.form.get("view")))
+    return _answer(found, key or None, view_name(request.form.get("view")))
 
 
 @bp.post("/nodes/<key>/rating")
@@ -81,9 +81,9 @@ def rating(slug: str, key: str):
             bump_revision(session, map_id=ident(found))  # others' strengths update live
     except InvalidInput as exc:
         if not wants_fragment():
-            return render_map_page(session, slug=slug, view=view, node_key=key,
+            return render_map_page(session, found=found, view=view, node_key=key,
                                    forms={"rating": FormState(values, {"rating": str(exc)})},
                                    status=422, target="page")
-        return _answer(slug, key, view, {"rating": FormState(values, {"rating": str(exc)})},
+        return _answer(found, key, view, {"rating": FormState(values, {"rating": str(exc)})},
                        422)
-    return _answer(slug, key, view, {"rating": FormState(message="Rating saved.")})
+    return _answer(found, key, view, {"rating": FormState(message="Rating saved.")})

@@ -103,8 +103,8 @@ def import_upload():
 @bp.get("/maps/<slug>")
 def show(slug: str):
     session = db.session()
-    load_map(session, slug)
-    return render_map_page(session, slug=slug, view=view_name(request.args.get("view")),
+    found = load_map(session, slug)
+    return render_map_page(session, found=found, view=view_name(request.args.get("view")),
                            node_key=request.args.get("node") or None)
 
 
@@ -112,16 +112,16 @@ def show(slug: str):
 def fork(slug: str):
     values = {"title": request.form.get("title", "")}
     session = db.session()
-    load_map(session, slug)
+    found = load_map(session, slug)
     if current() is None:
         return redirect(url_for("auth.login", next=map_url(slug)), 303)
     user = account_or_login()
     try:
         with db.transaction(session):
-            copy = fork_map(session, slug=slug, title=values["title"])
+            copy = fork_map(session, original=found, title=values["title"])
             make_owner(session, found=copy, user=user)
     except InvalidInput as exc:
-        return render_map_page(session, slug=slug, view=view_name(request.form.get("view")),
+        return render_map_page(session, found=found, view=view_name(request.form.get("view")),
                                node_key=None, forms={"fork": FormState(
                                    values, field_error(exc, values, "title"))},
                                status=422, target="page")
@@ -137,14 +137,14 @@ def text(slug: str):
     try:
         with change(session, map_id=ident(found), user=current(),
                     action="Attached the source text"):
-            anchored = attach_text(session, slug=slug, text=values["source_text"])
+            anchored = attach_text(session, found=found, text=values["source_text"])
     except InvalidInput as exc:
-        return render_map_page(session, slug=slug, view="text", node_key=None,
+        return render_map_page(session, found=found, view="text", node_key=None,
                                forms={"text": FormState(
                                    values, field_error(exc, values, "source_text"))},
                                status=422, target="view" if wants_fragment() else "page")
     if wants_fragment():
-        response = render_map_page(session, slug=slug, view="text", node_key=None,
+        response = render_map_page(session, found=found, view="text", node_key=None,
                                    forms={"text": FormState(message=(
                                        f"Text attached; {anchored} passages anchored."))})
         response.headers["HX-Trigger"] = "map-changed"
@@ -199,14 +199,14 @@ def export(slug: str, fmt: str):
     found = load_map(session, slug)
     if fmt in INTERCHANGE:  # a file for other tools, not a drawing
         kind = INTERCHANGE[fmt]
-        body = write(load_map_data(session, slug=slug), kind, found.source_text)
+        body = write(load_map_data(session, found=found), kind, found.source_text)
         response = Response(body, mimetype=MEDIA[kind].split(";")[0])
         response.headers["Content-Disposition"] = f'attachment; filename="{slug}.{fmt}"'
         return response
     if fmt not in FORMATS:
         raise NotFound(f"unknown format '{fmt}'")
     options = _options()
-    body = map_diagram(session, slug=slug, fmt=fmt, options=options)
+    body = map_diagram(session, found=found, fmt=fmt, options=options)
     response = Response(body, mimetype=MEDIA_TYPES[fmt])
     name = options.file_stem(slug) + (".deck.pdf" if fmt == "deck" else f".{fmt}")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -217,7 +217,7 @@ def export(slug: str, fmt: str):
 def export_dialog(slug: str):
     """The Export dialog's form: check the options, then go to the file's own address."""
     session = db.session()
-    load_map(session, slug)
+    found = load_map(session, slug)
     fmt = request.args.get("format", "svg")
     if fmt in SUFFIXES:  # interchange formats take no drawing options
         return redirect(url_for("maps.export", slug=slug, fmt=SUFFIXES[fmt]), 303)
@@ -226,10 +226,10 @@ def export_dialog(slug: str):
             raise InvalidInput(f"unknown format {fmt!r}", field="format")
         options = _options()
         if options.focus or options.collapse:  # the keys must name nodes of this map
-            choose(load_map_data(session, slug=slug), options)
+            choose(load_map_data(session, found=found), options)
     except InvalidInput as exc:
         values = _query_values()
-        return render_map_page(session, slug=slug, view="diagram", node_key=None,
+        return render_map_page(session, found=found, view="diagram", node_key=None,
                                forms={"export": FormState(values, field_error(
                                    exc, tuple(values) + NAMES, "format"))},
                                status=422, target="page")
@@ -241,8 +241,8 @@ def export_dialog(slug: str):
 def diagram(slug: str):
     """The diagram on its own, at full size, for the browser to zoom and scroll."""
     session = db.session()
-    load_map(session, slug)
-    body = map_diagram(session, slug=slug, fmt="svg")
+    found = load_map(session, slug)
+    body = map_diagram(session, found=found, fmt="svg")
     return Response(body, mimetype=MEDIA_TYPES["svg"])
 
 

@@ -94,18 +94,18 @@ def _submit(slug: str, key: str | None, form: str,
         forms = ({"new": FormState({"kind": values.get("kind") or "claim",
                                     "text": values.get("text", "")}, conflict=exc)}
                  if gone else {form: FormState(values, conflict=exc)})
-        return render_map_page(session, slug=slug, view=view, node_key=None if gone else key,
+        return render_map_page(session, found=found, view=view, node_key=None if gone else key,
                                forms=forms, status=409,
                                target="panel" if wants_fragment() else "page")
     except InvalidInput as exc:
         default = "target" if form == "link" else FORMS[form][0]
         errors = field_error(exc, values, default)
-        return render_map_page(session, slug=slug, view=view, node_key=key,
+        return render_map_page(session, found=found, view=view, node_key=key,
                                forms={form: FormState(values, errors)},
                                status=422, target="panel" if wants_fragment() else "page")
     if not wants_fragment():
         return redirect(map_url(slug, view=view, node=show_key, _anchor="panel"), 303)
-    response = render_map_page(session, slug=slug, view=view, node_key=show_key,
+    response = render_map_page(session, found=found, view=view, node_key=show_key,
                                forms={form if show_key == key else "panel":
                                       FormState(message=message)}, target="panel")
     response.headers["HX-Trigger"] = PANEL_IS_FRESH

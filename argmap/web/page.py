@@ -13,11 +13,11 @@ from sqlmodel import Session, col, select
 
 from argmap.domain.access import RANK, Role
 from argmap.domain.editing import delete_effects
-from argmap.domain.maps import get_map, load_map_data
+from argmap.domain.maps import load_map_data
 from argmap.domain.passages import marked_paragraphs
 from argmap.domain.ratings import base_scores, my_rating
 from argmap.errors import InvalidInput, RenderError, TooLarge
-from argmap.evaluate import evaluate
+from argmap.evaluate import Evaluation, evaluate
 from argmap.mapdata import MapData, short
 from argmap.models import Map, Node, ident
 from argmap.render import FORMATS, ExportOptions
@@ -82,7 +82,85 @@ def map_url(slug: str, view: str = "diagram", node: str | None = None, **extra) 
     return url_for("maps.show", slug=slug, **args, **extra)
 
 
-def _source_view(session: Session, found: Map, data: MapData):
+@dataclass(frozen=True)
+class PageRequest:
+    """What every part of the map page is built from: read once per request."""
+
+    session: Session
+    found: Map
+    data: MapData
+    view: str
+    node_key: str | None
+    forms: dict[str, FormState]
+    role: Role | None
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """The map's evaluation for this browser session (None when it hides it), made once."""
+
+    evaluation: Evaluation | None
+    withdrawn: tuple[str, ...]
+    reading: str
+    options: ExportOptions  # how the diagram is drawn with it
+    drawn_reading: str
+
+
+def page_context(req: PageRequest) -> dict:
+    """What the page's frame (header, menus, dialogs) shows."""
+    found, data = req.found, req.data
+    return {"found": found, "data": data, "view": req.view, "forms": req.forms,
+            "role": req.role, "can_edit": RANK[req.role] >= RANK[Role.EDITOR],
+            "is_owner": req.role == Role.OWNER, "formats": FORMATS, "node_key": req.node_key,
+            "short": short, "nodes_by_key": data.nodes_by_key, "map_url": map_url,
+            "export": export_choices(),
+            "forked_from": (req.session.get(Map, found.forked_from_id)
+                            if found.forked_from_id else None)}
+
+
+def evaluated(req: PageRequest) -> Evaluated:
+    slug = req.found.slug
+    reading = cookie.get("reading", {}).get(slug, "plain")
+    if reading == HIDDEN:  # no marks anywhere, and the what-if is set aside
+        return Evaluated(None, (), reading, ExportOptions(), "plain")
+    withdrawn = whatif(slug, req.data)
+    evaluation = evaluate(req.data, base=base_scores(req.session, map_id=ident(req.found)),
+                          withdrawn=withdrawn, reading=reading)
+    return Evaluated(evaluation, withdrawn, reading, PAGE_OPTIONS, reading)
+
+
+def evaluation_context(ev: Evaluated) -> dict:
+    return {"evaluation": ev.evaluation, "withdrawn": ev.withdrawn, "reading": ev.reading}
+
+
+def view_context(req: PageRequest, ev: Evaluated) -> dict:
+    """maps/_view.html: the diagram, the outline or the source text."""
+    if req.view == "outline":
+        return {"outline": build_outline(req.data)}
+    if req.view == "text":
+        return {"paragraphs": _source_view(req.session, req.found)}
+    return _diagram_context(req, ev)
+
+
+def _diagram_context(req: PageRequest, ev: Evaluated) -> dict:
+    data = req.data
+    # A big map's page answers at once; its diagram is drawn by a second request (draw=now),
+    # unless it is in the cache already.
+    lazy = len(data.nodes) > LAZY_DIAGRAM_NODES and request.args.get("draw") != "now"
+    try:
+        limit = current_app.config["RENDER_NODE_LIMIT"]
+        if len(data.nodes) > limit:  # no point in drawing it later either
+            raise TooLarge(len(data.nodes), limit)
+        svg = map_diagram(req.session, found=req.found, fmt="svg", data=data, links=True,
+                          options=ev.options, withdrawn=ev.withdrawn,
+                          reading=ev.drawn_reading, cached_only=lazy,
+                          marks=marks_of(ev.evaluation) if ev.evaluation else None)
+    except RenderError as exc:  # too large or too slow: say so, suggest a focus
+        return {"diagram_error": str(exc)}
+    return {"diagram_pending": True} if svg is None else {"svg": inline_svg(svg)}
+
+
+def _source_view(session: Session, found: Map):
     if not found.source_text:
         return None
     rows = session.exec(select(Node.key, Node.passage_start, Node.passage_end).where(
@@ -92,77 +170,55 @@ def _source_view(session: Session, found: Map, data: MapData):
                                                  if start is not None and end is not None])
 
 
-def render_map_page(session: Session, *, slug: str, view: str, node_key: str | None,
+def detail_context(req: PageRequest) -> dict:
+    """nodes/_detail.html: the node, its citation, its steps and the reader's rating."""
+    assert req.node_key is not None  # only asked for when a node is open
+    panel = node_panel(req.session, found=req.found, key=req.node_key)
+    user = current_user if current_user.is_authenticated else None
+    return {"panel": panel,
+            "my_rating": my_rating(req.session, node_id=ident(panel.node), user_id=user.id)
+            if user else None}
+
+
+def panel_context(req: PageRequest, detail: dict) -> dict:
+    """nodes/_panel.html: the detail, and the forms that change the node."""
+    panel, key = detail["panel"], req.node_key
+    assert key is not None
+    return {"effects": delete_effects(req.session, map_id=ident(req.found), key=key),
+            "inference_options": [(str(s.id), step_label(s)) for s in panel.inferences],
+            # Steps of this node that can take a co-premise ("this reason also needs ...").
+            "step_options": [(str(s.id), step_label(s)) for s in panel.outgoing
+                             if s.kind != "undercut"],
+            "node_options": [(n.key, f"{n.kind}: {short(n, 70)}")
+                             for n in req.data.nodes if n.key != key]}
+
+
+def render_map_page(session: Session, *, found: Map, view: str, node_key: str | None,
                     forms: dict[str, FormState] | None = None, status: int = 200,
                     target: str | None = None):
-    """The full page, or the fragment named by `target` (default: the htmx request's)."""
-    found = get_map(session, slug=slug)
-    data = load_map_data(session, slug=slug)
+    """The full page, or the fragment named by `target` (default: the htmx request's).
+
+    `found` is the Map the view loaded (and checked access to); each template part gets
+    its context from its own builder, and only the parts the answer shows are built.
+    """
     htmx = HTMX()
     if target is None and htmx:
         target = htmx.target
     fragment = FRAGMENTS.get(target) if target else None
     wants = {fragment} if fragment else set(FRAGMENTS.values())
-    role = g.get("role")
-    context = {"found": found, "data": data, "view": view, "forms": forms or {},
-               "role": role, "can_edit": RANK[role] >= RANK[Role.EDITOR],
-               "is_owner": role == Role.OWNER,
-               "formats": FORMATS, "node_key": node_key, "short": short,
-               "nodes_by_key": data.nodes_by_key, "map_url": map_url,
-               "export": export_choices()}
-    withdrawn = whatif(slug, data)
-    reading = cookie.get("reading", {}).get(slug, "plain")
-    options, drawn_reading = PAGE_OPTIONS, reading
-    if reading == HIDDEN:  # no marks anywhere, and the what-if is set aside
-        context["evaluation"], withdrawn = None, ()
-        options, drawn_reading = ExportOptions(), "plain"
-    else:
-        context["evaluation"] = evaluate(data, base=base_scores(session, slug=slug),
-                                         withdrawn=withdrawn, reading=reading)
-    context["withdrawn"], context["reading"] = withdrawn, reading
+    req = PageRequest(session=session, found=found, data=load_map_data(session, found=found),
+                      view=view, node_key=node_key, forms=forms or {}, role=g.get("role"))
+    ev = evaluated(req)
+    context = {**page_context(req), **evaluation_context(ev)}
     if "maps/_view.html" in wants:
-        if view == "diagram":
-            # A big map's page answers at once; its diagram is drawn by a second request
-            # (draw=now), unless it is in the cache already.
-            lazy = (len(data.nodes) > LAZY_DIAGRAM_NODES and request.args.get("draw") != "now")
-            try:
-                limit = current_app.config["RENDER_NODE_LIMIT"]
-                if len(data.nodes) > limit:  # no point in drawing it later either
-                    raise TooLarge(len(data.nodes), limit)
-                evaluated = context["evaluation"]
-                svg = map_diagram(session, slug=slug, fmt="svg", data=data, links=True,
-                                  options=options, withdrawn=withdrawn,
-                                  reading=drawn_reading, cached_only=lazy,
-                                  marks=marks_of(evaluated) if evaluated else None)
-                if svg is None:
-                    context["diagram_pending"] = True
-                else:
-                    context["svg"] = inline_svg(svg)
-            except RenderError as exc:  # too large or too slow: say so, suggest a focus
-                context["diagram_error"] = str(exc)
-        elif view == "outline":
-            context["outline"] = build_outline(data)
-        else:
-            context["paragraphs"] = _source_view(session, found, data)
+        context.update(view_context(req, ev))
     if node_key and wants & {"nodes/_panel.html", "nodes/_detail.html"}:
-        panel = context["panel"] = node_panel(session, found=found, key=node_key)
-        user = current_user if current_user.is_authenticated else None
-        context["my_rating"] = my_rating(session, node_id=ident(panel.node),
-                                         user_id=user.id) if user else None
+        detail = detail_context(req)
+        context.update(detail)
         if "nodes/_panel.html" in wants:
-            context["effects"] = delete_effects(session, map_id=ident(found), key=node_key)
-            context["inference_options"] = [(str(s.id), step_label(s))
-                                            for s in panel.inferences]
-            # Steps of this node that can take a co-premise ("this reason also needs ...").
-            context["step_options"] = [(str(s.id), step_label(s)) for s in panel.outgoing
-                                       if s.kind != "undercut"]
-            context["node_options"] = [(n.key, f"{n.kind}: {short(n, 70)}")
-                                       for n in data.nodes if n.key != node_key]
-    if found.forked_from_id:
-        context["forked_from"] = session.get(Map, found.forked_from_id)
+            context.update(panel_context(req, detail))
     context["fragment"] = target if fragment else None
-    template = fragment or "maps/show.html"
-    response = make_response(render_template(template, **context), status)
+    response = make_response(render_template(fragment or "maps/show.html", **context), status)
     response.vary.update(["HX-Request", "HX-Target"])
     return response
 
