@@ -1,6 +1,7 @@
 """Every table of argmap, in one module: the map itself (Map, Source, Node, Relation (a step)
 and Premise), people and access (User, LoginAttempt, Membership, Invite), and History
-(Change) and Rating. Create models (NodeCreate, SignUp, ...) sit beside their tables.
+(Change) and Rating. Base, Create, Update and Public models (NodeCreate, NodeUpdate,
+MapPublic, SignUp, ...) sit beside their tables.
 
 Integrity lives in the database, not only in Python: composite foreign keys keep a step's
 premises and target (and a node's citation) inside one map, CHECK constraints reject
@@ -103,6 +104,26 @@ class MapCreate(MapBase):
     pass
 
 
+class MapUpdate(SQLModel):
+    """A change of a map's name or description (a fork names its copy with it)."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=4000)
+
+
+class MapPublic(SQLModel):
+    """What the list of maps shows of each one it may show."""
+
+    slug: str
+    title: str
+    description: str
+    doc_title: str | None
+    doc_author: str | None
+    node_count: int
+    updated_at: datetime
+    visibility: str = "private"
+
+
 # --- Source ----------------------------------------------------------------------------
 
 
@@ -168,6 +189,16 @@ class Node(NodeBase, table=True):
 
 class NodeCreate(NodeBase):
     key: str = Field(max_length=80, schema_extra={"pattern": SLUG_PATTERN})
+
+
+class NodeUpdate(SQLModel):
+    """An edit of a node: what it changes, checked as a new node's fields would be."""
+
+    kind: NodeKind | None = None
+    text: str | None = Field(default=None, min_length=1, max_length=TEXT_MAX)
+    title: str | None = Field(default=None, max_length=TITLE_MAX)
+    passage_paragraph: int | None = Field(default=None, ge=1)
+    passage_quote: str | None = Field(default=None, max_length=QUOTE_MAX)
 
 
 # --- Relation --------------------------------------------------------------------------

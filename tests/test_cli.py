@@ -1,20 +1,48 @@
-"""The `argmap` command, through Flask's CLI runner and through the installed console script.
+"""The `argmap` command, run in this process through click's CliRunner, and a few times as the
+installed console script.
 
-Console-script runs get their own instance folder under tmp_path and their own database (a
-SQLite file, or a PostgreSQL database in the PostgreSQL run), through ARGMAP_INSTANCE and
-DATABASE_URL, so they never touch the repository's instance folder.
+Most tests run the command in-process, in one of two ways:
+
+- `runner` (the `app` fixture's `app.test_cli_runner()`) runs a command on the fixture's app
+  and its copy of the seeded database;
+- `run(home, ...)` invokes `argmap.cli.main`, the FlaskGroup the console script calls, with
+  click's CliRunner. As in a real run, `main` builds its own app through `argmap.create_app`
+  from ARGMAP_INSTANCE and DATABASE_URL, which `run` sets only for the invocation (and it runs
+  in a chosen working folder, as a process would).
+
+Either way the tests assert what a user would see: the exit status, the exact lines on stdout
+and stderr (click 8.2+ keeps them apart), the files written and the database.
+
+Only these tests start the installed `argmap` script as a process (each costs seconds of
+interpreter start-up and imports), because the installed command itself is their subject:
+
+- test_init_creates_the_database_and_is_safe_to_rerun: the script, run twice on a new
+  instance folder and database, creates them, loads the seeds, then changes nothing;
+- test_console_script_exports_a_file: the entry point draws a map into a file and reports it
+  on stderr;
+- test_console_script_without_graphviz: a process whose PATH has no Graphviz starts, and the
+  drawing fails with exit status 1, one line on stderr and no traceback.
+
+Each `home` (an instance folder under tmp_path and its own database: a SQLite file, or a
+PostgreSQL database in the PostgreSQL run) is given through ARGMAP_INSTANCE and DATABASE_URL,
+so no run touches the repository's instance folder.
 """
 
+import contextlib
 import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
+from flask import Flask, appcontext_pushed
 from sqlalchemy import create_engine, inspect, text
 
 from argmap import paths
+from argmap.cli import main
 from argmap.formats.mapfile import load_map_file
 
 ARGMAP = Path(sys.executable).parent / "argmap"
@@ -106,30 +134,59 @@ def counts(url: str) -> tuple[int, int, int, int]:
                  for table in ("map", "source", "node", "relation"))
 
 
-# --- console-script helpers --------------------------------------------------------------------
+# --- homes: an instance folder and a database, as the environment names them ----------------
 
 
-HOME_DATABASES: dict[Path, str] = {}
+@dataclass(frozen=True)
+class Home:
+    root: Path
+    url: str
+
+    def env(self) -> dict[str, str]:
+        return {"ARGMAP_INSTANCE": str(self.root / "inst"), "DATABASE_URL": self.url}
 
 
-@pytest.fixture(autouse=True)
-def home_database(databases, tmp_path) -> str:
-    """The database of console-script runs whose home is this test's tmp_path."""
-    HOME_DATABASES[tmp_path] = databases.new(tmp_path, "cli")
-    yield HOME_DATABASES[tmp_path]
-    del HOME_DATABASES[tmp_path]
+@pytest.fixture
+def home(databases, tmp_path) -> Home:
+    """An instance folder under this test's tmp_path and an empty database."""
+    return Home(tmp_path, databases.new(tmp_path, "cli"))
 
 
-def cli(home: Path, *args: str, cwd: Path | None = None,
-        path: Path | None = None) -> subprocess.CompletedProcess:
-    """Run the installed `argmap` script with its instance folder under `home`."""
+def script(home: Home, *args: str, cwd: Path | None = None,
+           path: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the installed `argmap` script as a process, with `home` as its instance."""
+    assert ARGMAP.is_file(), f"console script not installed at {ARGMAP}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
-    env["ARGMAP_INSTANCE"] = str(home / "inst")
-    env["DATABASE_URL"] = HOME_DATABASES[home]
+    env.update(home.env())
     if path is not None:
         env["PATH"] = str(path)
-    return subprocess.run([str(ARGMAP), *args], cwd=cwd or home, env=env, capture_output=True,
-                          text=True, timeout=120, check=False)
+    return subprocess.run([str(ARGMAP), *args], cwd=cwd or home.root, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def run(home: Home, *args: str, cwd: Path | None = None, path: Path | None = None) -> Result:
+    """Invoke `argmap.cli.main` in this process as `script` runs it: the same environment
+    (only for the invocation; CliRunner restores it) and the same working folder."""
+    env: dict[str, str | None] = {k: None for k in os.environ if k.startswith("FLASK_")}
+    env["FLASK_RUN_FROM_CLI"] = None  # FlaskGroup sets it; restored (unset) afterwards
+    env.update(home.env())
+    if path is not None:
+        env["PATH"] = str(path)
+    apps: list[Flask] = []
+
+    def pushed(app: Flask, **_) -> None:
+        apps.append(app)
+
+    try:
+        with appcontext_pushed.connected_to(pushed), contextlib.chdir(cwd or home.root):
+            return CliRunner().invoke(main, list(args), env=env)
+    finally:
+        for app in apps:  # each invocation built its own app: close its connections
+            app.extensions["argmap.engine"].dispose()
+
+
+def assert_ok(result: Result) -> None:
+    assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
 
 
 def one_line_error(status: int, stdout: str, stderr: str, phrases) -> str:
@@ -147,21 +204,21 @@ def assert_one_line_error(proc: subprocess.CompletedProcess, *phrases: str) -> s
     return one_line_error(proc.returncode, proc.stdout, proc.stderr, phrases)
 
 
-def assert_runner_error(result, *phrases: str) -> str:
+def assert_runner_error(result: Result, *phrases: str) -> str:
     assert isinstance(result.exception, SystemExit), result.exception
     return one_line_error(result.exit_code, result.stdout, result.stderr, phrases)
 
 
 @pytest.fixture(scope="module")
-def seeded_home(tmp_path_factory, databases) -> Path:
+def seeded_home(tmp_path_factory, databases) -> Home:
     """An instance folder and database on which `argmap init` has run."""
-    assert ARGMAP.is_file(), f"console script not installed at {ARGMAP}"
-    home = tmp_path_factory.mktemp("seeded")
-    HOME_DATABASES[home] = databases.new(home, "cli")
-    databases.keep(HOME_DATABASES[home])
-    proc = cli(home, "init")
-    assert proc.returncode == 0, proc.stderr
-    return home
+    root = tmp_path_factory.mktemp("seeded")
+    seeded = Home(root, databases.new(root, "cli"))
+    databases.keep(seeded.url)
+    result = run(seeded, "init")
+    assert_ok(result)
+    assert "treaty-alliance: loaded" in result.stdout
+    return seeded
 
 
 @pytest.fixture
@@ -174,27 +231,25 @@ def workdir(tmp_path) -> Path:
 # --- init ------------------------------------------------------------------------------------
 
 
-def test_init_creates_the_database_and_is_safe_to_rerun(tmp_path, home_database):
-    db_file = tmp_path / "cli.sqlite3"
-    assert not db_file.exists()
-    assert tables(home_database) == []
+def test_init_creates_the_database_and_is_safe_to_rerun(home):
+    # A process: the installed script itself, on an instance folder and database it creates.
+    assert not (home.root / "inst").exists()
+    assert tables(home.url) == []
 
-    first = cli(tmp_path, "init")
+    first = script(home, "init")
     assert first.returncode == 0, first.stderr
-    assert f"database: {home_database}" in first.stdout
-    assert "treaty-alliance: loaded" in first.stdout
-    assert "Traceback" not in first.stderr
-    assert (tmp_path / "inst").is_dir()
-    db_file = home_database
-    assert slugs(db_file) == {"treaty-alliance"}
-    stored = counts(db_file)
+    assert first.stdout.splitlines() == [f"database: {home.url}", "  treaty-alliance: loaded"]
+    assert first.stderr == ""
+    assert (home.root / "inst").is_dir()
+    assert slugs(home.url) == {"treaty-alliance"}
+    stored = counts(home.url)
     assert stored == (1, len(SEED_DATA.sources), len(SEED_DATA.nodes), len(SEED_DATA.relations))
 
-    second = cli(tmp_path, "init")
+    second = script(home, "init")
     assert second.returncode == 0, second.stderr
     assert "treaty-alliance: already present" in second.stdout
     assert "loaded" not in second.stdout
-    assert counts(db_file) == stored
+    assert counts(home.url) == stored
 
 
 def test_init_through_the_runner_reports_already_present(runner, app):
@@ -216,13 +271,13 @@ def _seed_dir(root: Path) -> Path:
     return seeds
 
 
-def test_init_with_a_broken_seed_stores_nothing(tmp_path, home_database):
-    seeds = _seed_dir(tmp_path)
-    proc = cli(tmp_path, "init", "--seeds", str(seeds))
-    assert_one_line_error(proc, f"{seeds / 'b-broken.yaml'}:{KIND_LINE}:",
-                          "unknown kind 'claimz'")
+def test_init_with_a_broken_seed_stores_nothing(home):
+    seeds = _seed_dir(home.root)
+    result = run(home, "init", "--seeds", str(seeds))
+    assert_runner_error(result, f"{seeds / 'b-broken.yaml'}:{KIND_LINE}:",
+                        "unknown kind 'claimz'")
     # Seeds are checked before anything is written, so not even the schema was created.
-    assert tables(home_database) == []
+    assert tables(home.url) == []
 
 
 def test_init_with_a_broken_seed_leaves_existing_maps_alone(runner, app, tmp_path):
@@ -301,31 +356,43 @@ def test_export_a_map_file(runner, workdir, monkeypatch):
     check_body("png", out.read_bytes())
 
 
-# --- export through the console script ---------------------------------------------------------
+# --- export through argmap.cli.main, and once through the console script ----------------------
+
+
+def test_console_script_exports_a_file(seeded_home, workdir):
+    # A process: the installed entry point, writing a binary file and reporting it on stderr.
+    proc = script(seeded_home, "export", "treaty-alliance", "-o", "out.png", cwd=workdir)
+    assert proc.returncode == 0, proc.stderr
+    body = (workdir / "out.png").read_bytes()
+    check_body("png", body)
+    assert proc.stderr.strip() == f"wrote out.png ({len(body):,} bytes)"
+    assert proc.stdout == ""
+    assert [p.name for p in workdir.iterdir()] == ["out.png"]
 
 
 @pytest.mark.parametrize("fmt", ["png", "svg", "pdf", "dot"])
-def test_console_script_exports(seeded_home, workdir, fmt):
+def test_main_exports(seeded_home, workdir, fmt):
     out = workdir / f"out.{fmt}"
-    proc = cli(seeded_home, "export", "treaty-alliance", "--format", fmt, "-o", str(out),
-               cwd=workdir)
-    assert proc.returncode == 0, proc.stderr
+    result = run(seeded_home, "export", "treaty-alliance", "--format", fmt, "-o", str(out),
+                 cwd=workdir)
+    assert_ok(result)
     body = out.read_bytes()
     check_body(fmt, body)
-    assert proc.stderr.strip() == f"wrote {out} ({len(body):,} bytes)"
+    assert result.stderr.strip() == f"wrote {out} ({len(body):,} bytes)"
+    assert result.stdout == ""
 
 
-def test_console_script_exports_a_map_file_without_the_database(tmp_path, workdir,
-                                                               home_database):
-    proc = cli(tmp_path, "export", str(SEED), "-o", "seed.svg", cwd=workdir)
-    assert proc.returncode == 0, proc.stderr
+def test_main_exports_a_map_file_without_the_database(home, workdir):
+    result = run(home, "export", str(SEED), "-o", "seed.svg", cwd=workdir)
+    assert_ok(result)
     check_body("svg", (workdir / "seed.svg").read_bytes())
 
     write_map(workdir / "mine.yaml")
-    proc = cli(tmp_path, "export", "mine.yaml", cwd=workdir)
-    assert proc.returncode == 0, proc.stderr
+    result = run(home, "export", "mine.yaml", cwd=workdir)
+    assert_ok(result)
     check_body("svg", (workdir / "cli-map.svg").read_bytes())
-    assert not (tmp_path / "cli.sqlite3").exists() and tables(home_database) == []
+    assert result.stderr.strip().startswith("wrote cli-map.svg (")
+    assert not (home.root / "cli.sqlite3").exists() and tables(home.url) == []
 
 
 # --- errors: one line on stderr, exit status 1, no traceback ----------------------------------
@@ -390,10 +457,10 @@ ERRORS = {"unknown-slug": _unknown_slug, "missing-file": _missing, "directory": 
 
 
 @pytest.mark.parametrize("case", ERRORS.values(), ids=ERRORS.keys())
-def test_console_script_errors(seeded_home, workdir, case):
+def test_main_errors(seeded_home, workdir, case):
     args, phrases = case(workdir)
     before = sorted(p.name for p in workdir.iterdir())
-    assert_one_line_error(cli(seeded_home, *args, cwd=workdir), *phrases)
+    assert_runner_error(run(seeded_home, *args, cwd=workdir), *phrases)
     assert sorted(p.name for p in workdir.iterdir()) == before  # nothing written
     assert not (workdir.parent / "escaped.svg").exists()
 
@@ -408,31 +475,46 @@ def test_runner_errors(runner, workdir, monkeypatch, case):
     assert not (workdir.parent / "escaped.svg").exists()
 
 
-def test_unknown_slug_before_init(tmp_path):
-    proc = cli(tmp_path, "export", "treaty-alliance")
-    assert_one_line_error(proc, "is not initialised; run 'argmap init'")
+def test_unknown_slug_before_init(home):
+    result = run(home, "export", "treaty-alliance")
+    assert_runner_error(result, "is not initialised; run 'argmap init'")
+    assert tables(home.url) == []
+
+
+def _empty_bin(tmp_path: Path) -> Path:
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    return empty
 
 
 def test_console_script_without_graphviz(seeded_home, workdir, tmp_path):
-    empty = tmp_path / "empty-bin"
-    empty.mkdir()
-    proc = cli(seeded_home, "export", "treaty-alliance", "--format", "png", "-o", "out.png",
-               cwd=workdir, path=empty)
+    # A process started with no Graphviz on its PATH at all: it must still start, and fail
+    # to draw with one line on stderr.
+    proc = script(seeded_home, "export", "treaty-alliance", "--format", "png", "-o", "out.png",
+                  cwd=workdir, path=_empty_bin(tmp_path))
     line = assert_one_line_error(proc, "Graphviz", "apt-get install graphviz")
     assert "'dot' was not found on PATH" in line
     assert not (workdir / "out.png").exists()
 
+
+def test_main_without_graphviz(seeded_home, workdir, tmp_path):
+    empty = _empty_bin(tmp_path)
+    result = run(seeded_home, "export", "treaty-alliance", "--format", "png", "-o", "out.png",
+                 cwd=workdir, path=empty)
+    line = assert_runner_error(result, "Graphviz", "apt-get install graphviz")
+    assert "'dot' was not found on PATH" in line
+    assert not (workdir / "out.png").exists()
+
     # DOT output needs no Graphviz.
-    proc = cli(seeded_home, "export", "treaty-alliance", "-o", "out.dot", cwd=workdir,
-               path=empty)
-    assert proc.returncode == 0, proc.stderr
+    result = run(seeded_home, "export", "treaty-alliance", "-o", "out.dot", cwd=workdir,
+                 path=empty)
+    assert_ok(result)
     check_body("dot", (workdir / "out.dot").read_bytes())
+    assert os.environ["PATH"] != str(empty)  # the PATH was the invocation's only
 
 
 def test_runner_without_graphviz(runner, workdir, tmp_path, monkeypatch):
-    empty = tmp_path / "empty-bin"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.setenv("PATH", str(_empty_bin(tmp_path)))
     out = workdir / "out.svg"
     result = runner.invoke(args=["export", "treaty-alliance", "-o", str(out)])
     assert_runner_error(result, "Graphviz", "apt-get install graphviz")

@@ -23,8 +23,8 @@ from argmap.errors import Conflict, InvalidInput, NotFound
 from argmap.models import (
     Map,
     Node,
-    NodeCreate,
     NodeKind,
+    NodeUpdate,
     Premise,
     Relation,
     Source,
@@ -191,7 +191,7 @@ def edit_node(session: Session, *, map_id: int, key: str, kind: str, text: str,
     if values.kind == NodeKind.EVIDENCE and node.source_id is None:
         raise InvalidInput("evidence must cite a source: fill in the document and locator",
                            field="document")
-    node.kind, node.text, node.title = values.kind, values.text, values.title
+    node.sqlmodel_update(values.model_dump(exclude_unset=True))
     node.updated_at = utcnow()
     session.add(node)
     session.flush()
@@ -209,8 +209,7 @@ def _set_passage(session: Session, *, node: Node, paragraph: str, quote: str) ->
     if paragraph and not paragraph.isdigit():
         raise InvalidInput("give the paragraph as a number", field="passage_paragraph")
     number = int(paragraph) if paragraph else None
-    checked = validate(NodeCreate, {"key": "check", "kind": "claim", "text": "x",
-                                    "passage_paragraph": number, "passage_quote": quote})
+    checked = validate(NodeUpdate, {"passage_paragraph": number, "passage_quote": quote})
     text = session.exec(select(Map.source_text).where(Map.id == node.map_id)).one()
     start = end = None
     if text:
@@ -224,8 +223,8 @@ def _set_passage(session: Session, *, node: Node, paragraph: str, quote: str) ->
     node.passage_start, node.passage_end = start, end
 
 
-def _check_node(kind: str, text: str, title: str = ""):
-    return validate(NodeCreate, {"key": "check", "kind": kind, "text": (text or "").strip(),
+def _check_node(kind: str, text: str, title: str = "") -> NodeUpdate:
+    return validate(NodeUpdate, {"kind": kind, "text": (text or "").strip(),
                                  "title": (title or "").strip() or None})
 
 

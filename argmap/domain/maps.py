@@ -6,8 +6,7 @@ change in `db.transaction`, so a failure leaves nothing behind.
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import replace
 
 from sqlalchemy import delete, event, func, update
 from sqlmodel import Session, col, select
@@ -20,6 +19,8 @@ from argmap.models import (
     SOURCE_TEXT_MAX,
     Map,
     MapCreate,
+    MapPublic,
+    MapUpdate,
     Membership,
     Node,
     NodeKind,
@@ -69,19 +70,7 @@ def _transaction_over(session: Session) -> None:
     session.info.pop("bumped_maps", None)
 
 
-@dataclass(frozen=True)
-class MapSummary:
-    slug: str
-    title: str
-    description: str
-    doc_title: str | None
-    doc_author: str | None
-    node_count: int
-    updated_at: datetime
-    visibility: str = "private"
-
-
-def list_maps(session: Session, *, user_id: int | None = None) -> list[MapSummary]:
+def list_maps(session: Session, *, user_id: int | None = None) -> list[MapPublic]:
     """The public maps and the maps the user is a member of, in one query."""
     counts = (select(Node.map_id, func.count(col(Node.id)).label("n"))
               .group_by(col(Node.map_id)).subquery())
@@ -92,8 +81,7 @@ def list_maps(session: Session, *, user_id: int | None = None) -> list[MapSummar
         .where((col(Map.visibility) == "public") | col(Map.id).in_(mine))
         .order_by(Map.title)
     ).all()
-    return [MapSummary(m.slug, m.title, m.description, m.doc_title, m.doc_author, n,
-                       m.updated_at, m.visibility) for m, n in rows]
+    return [MapPublic.model_validate(m, update={"node_count": n}) for m, n in rows]
 
 
 def import_map(session: Session, *, data: MapData) -> Map:
@@ -245,7 +233,7 @@ def fork_map(session: Session, *, original: Map, title: str) -> Map:
     """A copy of a map (nodes, relations, sources, source text) that its group can change."""
     data = load_map_data(session, found=original)
     title = (title or "").strip()
-    validate(MapCreate, {"slug": "fork", "title": title})
+    validate(MapUpdate, {"title": title})
     copy = import_map(session, data=replace(data, slug=unique_slug(session, title),
                                             title=title))
     copy.forked_from_id = original.id
