@@ -124,13 +124,31 @@ def database_url(databases, seeded_url, tmp_path):
     return databases.copy(seeded_url, tmp_path, "argmap")
 
 
-@pytest.fixture
-def app(tmp_path, monkeypatch, database_url, template_cache, render_cache):
-    monkeypatch.setenv("ARGMAP_INSTANCE", str(tmp_path / "instance"))
-    app = make_app(tmp_path, database_url, JINJA_BYTECODE_CACHE_DIR=template_cache,
-                   RENDER_CACHE_DIR=render_cache)
-    yield app
+@pytest.fixture(scope="session")
+def shared_app(tmp_path_factory, template_cache, render_cache):
+    """One app per test process. Building one costs about 50 ms (werkzeug compiles every
+    route), so each test borrows this one, pointed at its own database (see `app`)."""
+    folder = tmp_path_factory.mktemp("app")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ARGMAP_INSTANCE", str(folder / "instance"))
+        app = make_app(folder, "sqlite://", JINJA_BYTECODE_CACHE_DIR=template_cache,
+                       RENDER_CACHE_DIR=render_cache)
     app.extensions["argmap.engine"].dispose()
+    return app
+
+
+@pytest.fixture
+def app(shared_app, tmp_path, monkeypatch, database_url):
+    """The app on this test's own database. What a test changes in its config is undone
+    afterwards; all other state lives in the database, as in production."""
+    monkeypatch.setenv("ARGMAP_INSTANCE", str(tmp_path / "instance"))
+    config = dict(shared_app.config)
+    shared_app.config["DATABASE_URL"] = database_url
+    shared_app.extensions["argmap.engine"] = db.make_engine(database_url)
+    yield shared_app
+    shared_app.extensions["argmap.engine"].dispose()
+    shared_app.config.clear()
+    shared_app.config.update(config)
 
 
 @pytest.fixture
