@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from sqlmodel import Session
 
 from argmap import create_app, db, paths
 from argmap.cli import initialise
@@ -116,6 +117,24 @@ def seeded_url(databases, tmp_path_factory, template_cache):
         app.extensions["argmap.engine"].dispose()
     databases.keep(url)
     return url
+
+
+@pytest.fixture(scope="session")
+def prepare_database(databases, seeded_url, tmp_path_factory):
+    """`prepare(build)`: the seeded database plus what `build(session)` stores in one
+    transaction, made once. A module whose tests all start from the same big map builds it
+    once this way and overrides `database_url` to copy it (or to read it as it is)."""
+    def prepare(build) -> str:
+        url = databases.copy(seeded_url, tmp_path_factory.mktemp("prepared"), "prepared")
+        databases.keep(url)
+        engine = db.make_engine(url)
+        try:
+            with Session(engine) as session, db.transaction(session):
+                build(session)
+        finally:
+            engine.dispose()
+        return url
+    return prepare
 
 
 @pytest.fixture

@@ -30,15 +30,23 @@ def big_map() -> MapData:
                    relations=tuple(relations))
 
 
+def _store_big(session) -> None:
+    import_map(session, data=big_map()).visibility = "public"
+
+
+@pytest.fixture(scope="module")
+def big_url(prepare_database) -> str:
+    return prepare_database(_store_big)
+
+
+@pytest.fixture
+def database_url(databases, big_url, tmp_path):
+    """The 2,000-node map, imported once for the module; each test gets its own copy."""
+    return databases.copy(big_url, tmp_path, "argmap")
+
+
 @pytest.fixture
 def big(app):
-    with app.app_context():
-        session = db.session()
-        started = time.monotonic()
-        with db.transaction(session):
-            import_map(session, data=big_map()).visibility = "public"
-        assert time.monotonic() - started < 20
-        db.close_session()
     return "/maps/big"
 
 

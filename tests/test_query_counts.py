@@ -7,7 +7,6 @@ import re
 import pytest
 from sqlalchemy import event
 
-from argmap import db
 from argmap.domain.maps import import_map
 from argmap.mapdata import MapData, NodeData, RelationData
 from tests.helpers import fork_seed, post, sign_up
@@ -23,16 +22,26 @@ def chain_map(slug: str, size: int) -> MapData:
     return MapData(slug=slug, title=slug, nodes=tuple(nodes), relations=tuple(relations))
 
 
+def _store_maps(session) -> None:
+    for slug, size in (("small", 10), ("large", 2000)):
+        import_map(session, data=chain_map(slug, size)).visibility = "public"
+
+
+@pytest.fixture(scope="module")
+def maps_url(prepare_database) -> str:
+    return prepare_database(_store_maps)
+
+
+@pytest.fixture
+def database_url(databases, maps_url, tmp_path):
+    """The two maps, built once for the module; each test reads (or changes) its own copy."""
+    return databases.copy(maps_url, tmp_path, "argmap")
+
+
 @pytest.fixture
 def maps(app, client):
     # Both maps take the drawing path: the big one is drawn lazily, the small one at once.
     app.config["RENDER_NODE_LIMIT"] = 5000
-    with app.app_context():
-        session = db.session()
-        with db.transaction(session):
-            for slug, size in (("small", 10), ("large", 2000)):
-                import_map(session, data=chain_map(slug, size)).visibility = "public"
-        db.close_session()
     return app
 
 
