@@ -1,6 +1,6 @@
 """The access-control matrix: every role against every route that reads or changes a map, on a
-private and on a public map. Each cell starts from a copy of the same database, so an allowed
-change in one cell cannot affect another, and a denied change is checked to store nothing.
+private and on a public map. Each allowed change starts from a copy of the same database, so
+it cannot affect another cell; reads and denied changes are checked to store nothing.
 """
 
 import re
@@ -202,10 +202,16 @@ def _footprint(session, slug: str):
 @pytest.mark.parametrize("route", ROUTES, ids=[r[0] for r in ROUTES])
 def test_access(world, matrix_app, databases, tmp_path, role, visibility, route):
     name, method, path, data, need = route
-    # A read answers from the world itself (its footprint is checked to stay the same); a
-    # change gets its own copy, so an allowed change in one cell cannot affect another.
-    database = (world["url"] if method == "GET"
-                else databases.copy(world["url"], tmp_path, "cell"))
+    want = expected(role, visibility, "edit" if need == "edit-own" else need)
+    if need == "edit-own" and role == "guest" and want == "allow":
+        want = "nothing-to-undo"  # a guest who has made no change has nothing to undo
+    if need == "edit-own" and role == "editor":
+        want = "nothing-to-undo"
+    # A change that is allowed gets its own copy of the world, so that it cannot affect
+    # another cell. Reads and refusals answer from the world itself: each cell checks that
+    # its footprint stays the same, so one that changed it would fail there.
+    database = (databases.copy(world["url"], tmp_path, "cell")
+                if method == "POST" and want == "allow" else world["url"])
     app = on_database(matrix_app, database)
     client = app.test_client()
     if role != "anonymous":  # the session Flask-Login's login_user would create
@@ -215,11 +221,6 @@ def test_access(world, matrix_app, databases, tmp_path, role, visibility, route)
     fill = {"slug": visibility, "toggle": "0" if visibility == "public" else "1",
             **world["maps"][visibility]}
     url = path.format(**fill)
-    want = expected(role, visibility, "edit" if need == "edit-own" else need)
-    if need == "edit-own" and role == "guest" and want == "allow":
-        want = "nothing-to-undo"  # a guest who has made no change has nothing to undo
-    if need == "edit-own" and role == "editor":
-        want = "nothing-to-undo"
     with app.app_context():
         before = _footprint(db.session(), visibility)
         db.close_session()
