@@ -1,16 +1,23 @@
-"""Browser tests: Playwright drives Debian's chromium (through executable_path) against real
-`argmap serve` processes on free ports, sharing one database like several workers would."""
+"""Browser tests: Playwright drives Debian's chromium (through executable_path) against the
+real app on real sockets. Each test has its own copy of the seeded database (the `database_url`
+fixture of tests/conftest.py) and its own instance folder. Its `server` is the app built as
+`argmap serve` builds it, served by werkzeug's threaded server on a thread of the test process;
+its `second_server`, when it has one, is a real `argmap serve` process on the same database and
+instance, as a second worker would be."""
 
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+from werkzeug.serving import make_server
 
+from argmap import create_app
 from tests.postgres import free_port
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -23,26 +30,60 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 class Server:
-    """One `argmap serve` process; several of them on one instance act like workers."""
+    """The app served in this process on a free port: werkzeug's threaded server (the one
+    `argmap serve` runs) on a daemon thread. The app is `argmap serve`'s: create_app with its
+    defaults, the instance folder from ARGMAP_INSTANCE and the database from DATABASE_URL;
+    only the compiled templates come from the run's cache. The database is already current
+    and seeded, so there is nothing for serve's initialise to do."""
+
+    def __init__(self, instance: Path, database_url: str, template_cache: str):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("ARGMAP_INSTANCE", str(instance))
+            patch.setenv("DATABASE_URL", database_url)
+            self.app = create_app({"JINJA_BYTECODE_CACHE_DIR": template_cache})
+        # Listening once made: requests wait in the socket's backlog until serve_forever runs.
+        self.httpd = make_server("127.0.0.1", 0, self.app, threaded=True)
+        self.port = self.httpd.server_port
+        self.url = f"http://127.0.0.1:{self.port}"
+        # A short poll interval only makes shutdown() return sooner.
+        self.thread = threading.Thread(target=self.httpd.serve_forever,
+                                       kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()  # serve_forever returns and closes the listening socket
+        self.thread.join(timeout=10)
+        self.app.extensions["argmap.engine"].dispose()
+
+
+class ServeProcess:
+    """One `argmap serve` process: another worker on the same database and instance. It is
+    started at once and waited for when its `url` is first asked for, so that its start-up
+    (the imports, serve's check of the schema and seeds) overlaps the test's other set-up."""
 
     def __init__(self, instance: Path, database_url: str):
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "ARGMAP_INSTANCE": str(instance), "DATABASE_URL": database_url}
         self.log = open(instance / f"serve-{self.port}.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
             [sys.executable, "-m", "argmap.cli", "serve", "--port", str(self.port)],
             env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.answered = False
+
+    @property
+    def url(self) -> str:
+        url = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 30
-        while True:
+        while not self.answered:
             try:
-                urllib.request.urlopen(self.url + "/", timeout=2).read()
-                break
+                urllib.request.urlopen(url + "/", timeout=2).read()
+                self.answered = True
             except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"argmap serve did not start: "
                                        f"{Path(self.log.name).read_text()}") from None
-                time.sleep(0.2)
+                time.sleep(0.05)
+        return url
 
     def stop(self) -> None:
         self.process.terminate()
@@ -58,21 +99,16 @@ def instance(tmp_path):
 
 
 @pytest.fixture
-def server_database(databases, instance) -> str:
-    return databases.new(instance, "argmap")
-
-
-@pytest.fixture
-def server(instance, server_database):
-    srv = Server(instance, server_database)
+def server(instance, database_url, template_cache):
+    srv = Server(instance, database_url, template_cache)
     yield srv
     srv.stop()
 
 
 @pytest.fixture
-def second_server(instance, server_database, server):
+def second_server(instance, database_url, server):
     """Another process on the same database, as a second worker would be."""
-    srv = Server(instance, server_database)
+    srv = ServeProcess(instance, database_url)
     yield srv
     srv.stop()
 
@@ -101,13 +137,15 @@ def _watched_page(browser, width: int):
     assert violations == []
 
 
+# The pages ask for the server only to be closed before it stops: an open page keeps polling,
+# and a request on a kept-alive connection would still reach an app whose server has stopped.
 @pytest.fixture
-def page(browser):
+def page(browser, server):
     yield from _watched_page(browser, 1400)
 
 
 @pytest.fixture
-def other_page(browser):
+def other_page(browser, server):
     yield from _watched_page(browser, 1100)
 
 
