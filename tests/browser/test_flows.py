@@ -20,6 +20,9 @@ def owned(page, server):
 def test_click_a_node_add_a_rebuttal_and_see_it_everywhere(page, server, owned):
     page.goto(server.url + "/")
     page.get_by_role("link", name="Seminar").click()
+    # Wait for the load event: the page's scripts are deferred, and a click before they run
+    # is an ordinary link (a full page load, which is the no-JavaScript path).
+    page.wait_for_url(server.url + MAP, wait_until="load")
     expect(page.locator("#diagram svg")).to_be_visible()
     # Click the thesis box in the diagram: its panel opens without a page load.
     page.evaluate("window.__sameDocument = true")
