@@ -14,7 +14,7 @@ from argmap import create_app, db
 from argmap.domain.accounts import hash_password
 from argmap.domain.maps import get_map
 from argmap.models import Node
-from tests.helpers import fork_seed, invite_link, post, sign_up
+from tests.helpers import csrf, fork_seed, invite_link, post, sign_up
 
 MAP = "/maps/seminar"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -148,6 +148,27 @@ def test_payloads_cannot_break_the_dot_export(hostile, app):
     for fmt, magic in (("png", b"\x89PNG"), ("pdf", b"%PDF-")):
         reply = hostile.get(f"{MAP}/export.{fmt}")
         assert reply.status_code == 200 and reply.data.startswith(magic)
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "/\t/evil.example/",
+                                    "/\n/evil.example/", "/%09/evil.example/",
+                                    "/\\evil.example", "https://evil.example/", " //evil.example",
+                                    "/\r\nSet-Cookie: x=1"])
+def test_login_and_sign_up_never_redirect_off_the_site(client, target):
+    reply = post(client, "/signup", {"username": "olivia", "display_name": "Olivia",
+                                     "password": "correct horse 1", "next": target})
+    assert reply.status_code == 303 and reply.headers["Location"] == "/"
+    client.post("/logout", data={"csrf_token": csrf(client)})
+    reply = post(client, "/login", {"username": "olivia", "password": "correct horse 1",
+                                    "next": target})
+    assert reply.status_code == 303 and reply.headers["Location"] == "/"
+
+
+def test_login_keeps_a_safe_next(client):
+    reply = post(client, "/signup", {"username": "olivia2", "display_name": "O",
+                                     "password": "correct horse 1",
+                                     "next": "/maps/treaty-alliance?node=thesis"})
+    assert reply.headers["Location"] == "/maps/treaty-alliance?node=thesis"
 
 
 def test_security_headers_on_every_page(client):

@@ -58,6 +58,14 @@ def test_history_shows_who_when_and_the_text_before_and_after(client):
     assert change_ids(client, node="thesis")[0] == []
 
 
+def test_the_history_escapes_a_change_once(client):
+    """"a < b" is shown as typed: the words are stored, and escaped once, by the page."""
+    post(client, f"{MAP}/nodes/korea-record/edit", {"kind": "claim", "text": "a < b & c"})
+    _ids, html = change_ids(client)
+    assert "Edited “a &lt; b &amp; c”" in html
+    assert "&amp;lt;" not in html
+
+
 def test_reverting_a_deletion_restores_node_relations_and_citation(client, app):
     before = contents(app)
     post(client, f"{MAP}/nodes/mdt-article-4/delete")  # evidence with a citation, supports

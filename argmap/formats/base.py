@@ -2,6 +2,7 @@
 map must pass whatever format it came in (with the location of each problem)."""
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -49,15 +50,28 @@ def decode(raw: bytes, name: str) -> str:
     return text
 
 
+SURROGATE_MESSAGE = ("contains a lone surrogate (a \\uD800-\\uDFFF escape without its pair), "
+                     "which is not a character and cannot be stored")
+_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
 def load_json(text: str, name: str):
     """Parsed JSON, or one line naming the file and line where it breaks."""
     try:
-        return json.loads(text)
+        parsed = json.loads(text)
+        # JSON may spell half a character (\ud800); no database or drawing can carry one.
+        json.dumps(parsed, ensure_ascii=False).encode("utf-8")
     except RecursionError:
         raise MapFileError(name, f"nested more than {MAX_DEPTH} levels deep") from None
     except json.JSONDecodeError as exc:
         raise MapFileError(name, f"not valid JSON: {exc.msg} (column {exc.colno})",
                            line=exc.lineno) from None
+    except UnicodeEncodeError:
+        found = _ESCAPE.search(text)
+        raise MapFileError(name, SURROGATE_MESSAGE,
+                           line=text.count("\n", 0, found.start()) + 1 if found else None
+                           ) from None
+    return parsed
 
 
 def check_map(data: MapData, name: str, where: Callable[[str], str | int | None],

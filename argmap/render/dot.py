@@ -65,7 +65,7 @@ def node_label(node: NodeData, data: MapData, theme: Theme, layout: Layout) -> s
             f" \u00b7 {strength:.0%}" if label != "WITHDRAWN" else "") + f" \u00b7 {caption}"
     small = max(layout.font_size - 2, 6)
     rows = [lines_cell([caption], size=small, color=theme.muted)]
-    if node.title:
+    if node.title and node.title.strip():
         rows.append(lines_cell(wrap(node.title, layout.wrap), bold=True))
         if layout.brief:
             return table(rows)

@@ -9,12 +9,23 @@ import html
 import re
 import textwrap
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What XML (and so SVG) cannot carry, or `dot` refuses: control characters, lone surrogates
+# and the Unicode non-characters (U+FDD0..U+FDEF and the last two code points of each plane).
+_UNDRAWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufdd0-\ufdef"
+                         + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF)
+                                   for plane in range(17)) + "]")
+
+
+# Graphviz decodes entities in what it is given, and writes "&name;" into SVG as it is: a
+# typed "&lt;" or "&#xD800;" would show as "<" or break the file. A word joiner (invisible,
+# and no break) after such an "&" keeps the text as typed.
+_ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 
 
 def plain(text: str) -> str:
-    """Text without control characters, which XML (and so SVG) cannot carry."""
-    return _CONTROL.sub("", text)
+    """Text as a drawing can carry it: without the characters SVG can't hold, and with any
+    entity-like "&...;" kept literal. The stored text keeps what was typed."""
+    return _ENTITY_LIKE.sub("&\u2060", _UNDRAWABLE.sub("", text))
 
 
 def escape(text: str) -> str:
@@ -33,6 +44,8 @@ def wrap(text: str, width: int) -> list[str]:
 def lines_cell(lines: list[str], *, size: int | None = None, color: str | None = None,
                bold: bool = False, italic: bool = False) -> str:
     body = '<BR ALIGN="LEFT"/>'.join(escape(line) for line in lines)
+    if not body.strip():  # Graphviz refuses an empty <B></B> (a title of only spaces)
+        return '<TR><TD ALIGN="LEFT" BALIGN="LEFT"> </TD></TR>'
     if bold:
         body = f"<B>{body}</B>"
     if italic:

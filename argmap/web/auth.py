@@ -2,6 +2,7 @@
 
 import hmac
 from typing import cast
+from urllib.parse import unquote
 
 from flask import Blueprint, Flask, abort, redirect, render_template, request, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
@@ -30,9 +31,13 @@ def load_user(session_id: str) -> User | None:
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only a path on this site: never redirect to another host."""
+    """Only a path on this site: never redirect to another host. Browsers drop tabs and
+    newlines from an address ("/\t/evil.example" is "//evil.example"), so a target with any
+    whitespace or control character is refused too."""
     target = target or ""
-    ok = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    ok = all(text.startswith("/") and not text.startswith("//") and "\\" not in text
+             and not any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7f for c in text)
+             for text in (target, unquote(target)))  # as sent, and as a proxy might decode it
     return target if ok else default
 
 

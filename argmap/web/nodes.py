@@ -86,7 +86,8 @@ def _submit(slug: str, key: str | None, form: str,
     try:
         with change(session, map_id=ident(found), user=current(), action=form) as record:
             show_key, message = action(session, found, values)
-            record["action"] = str(message)
+            # The history stores the words; its page escapes them when it shows them.
+            record["action"] = message.unescape()
     except Conflict as exc:
         latest = changes(session, map_id=ident(found), node_key=key, limit=1) if key else []
         exc.by = latest[0].actor if latest else None  # whose change got there first
