@@ -78,7 +78,8 @@ def _in(column: str, enum: type[StrEnum]) -> str:
 
 
 class MapBase(SQLModel):
-    slug: str = Field(max_length=80, schema_extra={"pattern": SLUG_PATTERN})
+    """A map's details, as every way in checks them (forms, map files, imports)."""
+
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=4000)
     doc_title: str | None = Field(default=None, max_length=300)
@@ -101,7 +102,7 @@ class Map(MapBase, table=True):
 
 
 class MapCreate(MapBase):
-    pass
+    slug: str = Field(max_length=80, schema_extra={"pattern": SLUG_PATTERN})
 
 
 class MapUpdate(SQLModel):
@@ -159,7 +160,7 @@ class NodeBase(SQLModel):
     origin: Origin = Field(default=Origin.DOCUMENT, sa_type=String(16))
     # The passage of the map's source text this node paraphrases: a short exact phrase and
     # its paragraph (Nth non-blank line). Offsets are filled in once the text is attached.
-    passage_paragraph: int | None = Field(default=None, ge=1)
+    passage_paragraph: int | None = Field(default=None, ge=1, le=SOURCE_TEXT_MAX)
     passage_quote: str | None = Field(default=None, max_length=QUOTE_MAX)
     tags: str | None = Field(default=None, max_length=500)  # comma-separated labels
 
@@ -197,7 +198,7 @@ class NodeUpdate(SQLModel):
     kind: NodeKind | None = None
     text: str | None = Field(default=None, min_length=1, max_length=TEXT_MAX)
     title: str | None = Field(default=None, max_length=TITLE_MAX)
-    passage_paragraph: int | None = Field(default=None, ge=1)
+    passage_paragraph: int | None = Field(default=None, ge=1, le=SOURCE_TEXT_MAX)
     passage_quote: str | None = Field(default=None, max_length=QUOTE_MAX)
 
 

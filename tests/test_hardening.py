@@ -1,18 +1,23 @@
 """Hostile input stays inert everywhere; security headers, cookies, request size, and guests
 losing access when their invite link is revoked."""
 
+import io
 import re
 import subprocess
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import pytest
-from sqlmodel import select
+from sqlalchemy import func
+from sqlmodel import col, select
 from werkzeug.security import check_password_hash
 
 from argmap import create_app, db
 from argmap.domain.accounts import hash_password
 from argmap.domain.maps import get_map
+from argmap.errors import MapFileError
+from argmap.formats import read
+from argmap.formats.mapfile import load_map_file
 from argmap.models import Node
 from tests.helpers import csrf, fork_seed, invite_link, post, sign_up
 
@@ -376,3 +381,72 @@ def test_an_owner_of_a_shared_map_hands_it_over_first(client, app):
     assert refused.status_code == 422 and "first hand over “Seminar”" in html
     assert client.get("/maps/seminar").status_code == 200
     assert post(guest, "/account/delete", {"password": "x"}).status_code == 403
+
+
+# --- hostile files x ways in: each is refused with one line, and nothing is stored -----------
+
+def _native(map_fields: str = "", nodes: str = '[{"id": "t", "kind": "thesis", "text": "T"}]',
+            sources: str = "[]", title: str = "Hostile") -> str:
+    return ('{"format": "argmap", "version": 2, "map": {"title": "' + title + '"' + map_fields
+            + '}, "sources": ' + sources + ', "nodes": ' + nodes + "}")
+
+
+def _aif(node_extra: str) -> str:
+    return ('{"nodes": [{"nodeID": 1, "type": "I", "text": "T"' + node_extra + '}], '
+            '"edges": []}')
+
+
+HOSTILE_FILES = {
+    "long title": (_native(title="x" * 10_000), "json", "title"),
+    "long description": (_native(', "description": "' + "d" * 50_000 + '"'), "json",
+                         "description"),
+    "javascript url": (_native(', "document": {"url": "javascript:alert(1)"}'), "json",
+                       "url"),
+    "data url": (_native(', "document": {"url": "data:text/html,x"}'), "json", "url"),
+    "5,000 digits": (_native(', "slug": ' + "9" * 5_000), "json", "not readable JSON"),
+    "huge paragraph": (_native(nodes='[{"id": "t", "kind": "thesis", "text": "T", '
+                                     '"passage": {"paragraph": ' + str(10**30) + '}}]'),
+                       "json", "passage_paragraph"),
+    "source id a list": (_native(sources='[{"id": ["a"], "document": "d", "locator": "l"}]'),
+                         "json", "expected text"),
+    "aif type a list": ('{"nodes": [{"nodeID": 1, "type": ["I"], "text": "T"}], "edges": []}',
+                        "aif", "type"),
+    "aif argmap a string": (_aif(', "argmap": "x"'), "aif", "argmap"),
+    "aif tags a number": (_aif(', "argmap": {"tags": 3}'), "aif", "tags"),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE_FILES)
+def test_hostile_files_are_refused_by_every_way_in(case, app, client, runner, tmp_path):
+    text, fmt, words = HOSTILE_FILES[case]
+    with app.app_context():
+        before = db.session().exec(select(func.count(col(Node.id)))).one()
+    path = tmp_path / f"hostile.{'aif' if fmt == 'aif' else 'json'}"
+    path.write_text(text)
+    result = runner.invoke(args=["import", str(path), "--format", fmt])
+    assert result.exit_code == 1 and words in result.output, result.output[-500:]
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+    sign_up(client, "uploader")
+    reply = post(client, "/maps/import", {"file": (io.BytesIO(text.encode()), path.name),
+                                          "format": fmt}, content_type="multipart/form-data")
+    assert reply.status_code == 422 and words in reply.get_data(as_text=True)
+    with app.app_context():
+        assert db.session().exec(select(func.count(col(Node.id)))).one() == before
+
+
+def test_a_yaml_file_with_aliases_is_refused_before_it_expands(tmp_path):
+    laughs = ["format: argmap-map/2", 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 10):
+        prev = chr(ord("a") + i - 1)
+        name = chr(ord("a") + i)
+        laughs.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    path = tmp_path / "laughs.yaml"
+    path.write_text("\n".join(laughs) + "\n")
+    with pytest.raises(MapFileError, match=r"laughs\.yaml:3: invalid YAML: aliases"):
+        load_map_file(path)
+
+
+def test_argdown_front_matter_with_aliases_is_refused():
+    text = "===\na: &a [x, x, x]\nb: [*a, *a, *a]\n===\n\n[T]: A thesis.\n"
+    with pytest.raises(MapFileError, match="aliases"):
+        read(text.encode(), "laughs.argdown", "argdown")

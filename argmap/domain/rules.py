@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from argmap.errors import InvalidInput
 from argmap.mapdata import MapData, NodeData, RelationData, SourceData, same_step
-from argmap.models import NodeCreate, NodeKind, RelationKind, SourceCreate, validate
+from argmap.models import MapBase, NodeCreate, NodeKind, RelationKind, SourceCreate, validate
 
 STEP_KINDS = {k.value for k in RelationKind}
 EVIDENCE_CITES = "evidence must cite a source"
@@ -54,6 +54,17 @@ def check_node(node: NodeData) -> None:
         raise RuleBroken(str(exc), key=node.key, field=exc.field) from None
     if node.kind == NodeKind.EVIDENCE and not node.cites:
         raise RuleBroken(EVIDENCE_CITES, key=node.key, field="source")
+
+
+def check_details(data: MapData) -> None:
+    """The map's own fields: its title, description and the document it maps."""
+    doc = data.document
+    try:
+        validate(MapBase, {"title": data.title, "description": data.description,
+                           "doc_title": doc.title, "doc_author": doc.author,
+                           "doc_outlet": doc.outlet, "doc_date": doc.date, "doc_url": doc.url})
+    except InvalidInput as exc:
+        raise RuleBroken(f"the map's {exc}", field=exc.field) from None
 
 
 def check_source(src: SourceData) -> None:
@@ -127,6 +138,7 @@ def check_map(data: MapData) -> None:
     """Every rule, for a whole map; the first broken one is raised."""
     if not data.nodes:
         raise RuleBroken("the map has no statements")
+    check_details(data)
     sources = _keys(data.sources, "source id")
     for src in data.sources:
         check_source(src)

@@ -111,6 +111,13 @@ def read_aif(text: str, name: str) -> Imported:
         path = f"{base}.nodes[{i}]"
         if not isinstance(node, dict) or "nodeID" not in node or "type" not in node:
             raise MapFileError(name, f"{path}: a node needs 'nodeID' and 'type'")
+        if not isinstance(node["type"], str):
+            raise MapFileError(name, f"{path}.type: expected a text such as \"I\" or \"RA\"")
+        extra = node.get("argmap")
+        if extra is not None and not isinstance(extra, dict):
+            raise MapFileError(name, f"{path}.argmap: expected an object")
+        if extra and not isinstance(extra.get("tags", []), list):
+            raise MapFileError(name, f"{path}.argmap.tags: expected a list of texts")
         node_id = str(node["nodeID"])
         if node_id in nodes:
             raise MapFileError(name, f"{path}.nodeID: the id {node_id!r} is used twice "

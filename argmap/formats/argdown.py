@@ -15,7 +15,7 @@ import re
 import yaml
 
 from argmap.errors import MapFileError
-from argmap.formats.base import MAX_DEPTH, Imported, check_map, citation_of, citations
+from argmap.formats.base import MAX_DEPTH, Imported, NoAliases, check_map, citation_of, citations
 from argmap.mapdata import MapData, NodeData, RelationData
 
 KIND_TAGS = ("thesis", "claim", "evidence", "rebuttal")
@@ -229,7 +229,7 @@ class _Reader:
     def data(self, text: str, line: int) -> dict | None:
         """An element's {data}: argmap reads its citation, and warns about the rest."""
         try:
-            given = yaml.safe_load(text)
+            given = yaml.load(text, Loader=NoAliases)  # noqa: S506
         except yaml.YAMLError:
             given = None
         if isinstance(given, dict) and isinstance(given.get("citation"), dict):
@@ -247,7 +247,7 @@ class _Reader:
             if end is None:
                 self.fail(1, "the front matter (===) is never closed")
             try:
-                front = yaml.safe_load("\n".join(lines[1:end])) or {}
+                front = yaml.load("\n".join(lines[1:end]), Loader=NoAliases) or {}  # noqa: S506
             except yaml.YAMLError as exc:
                 self.fail(2, f"the front matter is not valid YAML: {exc}")
             if isinstance(front, dict) and isinstance(front.get("title"), str):

@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import yaml
+
 from argmap.domain import rules
 from argmap.errors import MapFileError
 from argmap.mapdata import MapData, RelationData, SourceData
@@ -55,6 +57,17 @@ SURROGATE_MESSAGE = ("contains a lone surrogate (a \\uD800-\\uDFFF escape withou
 _ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
+class NoAliases(yaml.SafeLoader):
+    """YAML without aliases. An alias repeats a node wherever it is named, so a few lines can
+    expand to gigabytes ("billion laughs"); no map file or front matter needs one."""
+
+    def compose_node(self, parent, index):  # pyright: ignore[reportIncompatibleMethodOverride]
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.MarkedYAMLError(problem="aliases (*name) are not allowed",
+                                       problem_mark=self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
 def load_json(text: str, name: str):
     """Parsed JSON, or one line naming the file and line where it breaks."""
     try:
@@ -71,6 +84,8 @@ def load_json(text: str, name: str):
         raise MapFileError(name, SURROGATE_MESSAGE,
                            line=text.count("\n", 0, found.start()) + 1 if found else None
                            ) from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise MapFileError(name, f"not readable JSON: {exc}") from None
     return parsed
 
 

@@ -9,6 +9,7 @@ import yaml
 
 from argmap.domain import rules
 from argmap.errors import InvalidInput, MapFileError
+from argmap.formats.base import NoAliases
 from argmap.mapdata import (
     DocumentMeta,
     MapData,
@@ -18,7 +19,7 @@ from argmap.mapdata import (
     parse_ref,
     same_step,
 )
-from argmap.models import MapCreate, NodeCreate, NodeKind, SourceCreate, validate
+from argmap.models import MapBase, MapCreate, NodeCreate, NodeKind, SourceCreate, validate
 
 FORMAT = "argmap-map/2"  # what argmap writes; /1 (no linked steps) is still read
 FORMATS = ("argmap-map/1", FORMAT)
@@ -37,7 +38,7 @@ class _Mapping(dict):
     key_lines: dict
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(NoAliases):
     def construct_mapping(self, node, deep=False):
         seen: dict = {}
         for key_node, _ in node.value:
@@ -154,8 +155,8 @@ class _Parser:
         if when is not None and not isinstance(when, date):
             self.fail(f"document date must be YYYY-MM-DD, not {when!r}",
                       raw.key_lines.get("date"))
-        meta = self.model(MapCreate, raw, "document", {
-            "slug": "x", "title": "x", "doc_title": raw.get("title"),
+        meta = self.model(MapBase, raw, "document", {
+            "title": "x", "doc_title": raw.get("title"),
             "doc_author": raw.get("author"), "doc_outlet": raw.get("outlet"),
             "doc_url": raw.get("url")})
         return DocumentMeta(title=meta.doc_title, author=meta.doc_author, outlet=meta.doc_outlet,

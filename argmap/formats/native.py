@@ -99,8 +99,9 @@ def read_json(text: str, name: str) -> Imported:
     for i, s in enumerate(r.list(raw.get("sources"), "$.sources")):
         path = f"$.sources[{i}]"
         r.obj(s, path, {"id", "document", "locator", "quote", "url"}, {"id"})
-        r.paths[s["id"]] = path
-        sources.append(SourceData(key=r.text(s["id"], f"{path}.id", False),
+        source_key = r.text(s["id"], f"{path}.id", False)
+        r.paths[source_key] = path
+        sources.append(SourceData(key=source_key,
                                   document=r.text(s.get("document"), f"{path}.document") or "",
                                   locator=r.text(s.get("locator"), f"{path}.locator") or "",
                                   quote=r.text(s.get("quote"), f"{path}.quote"),
