@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from argmap.mapdata import MapData, NodeData, RelationData, SourceData
 
 SEED_TEXT = "../shared/seed/oped.txt"
@@ -64,3 +66,18 @@ def invite_link(client, map_path: str, role: str = "editor", days: str = "") -> 
     """Create an invite link on the map's Sharing page; returns its path (/join/...)."""
     page = post(client, f"{map_path}/sharing/invites", {"role": role, "days": days})
     return re.search(r"/join/[\w-]+", page.get_data(as_text=True)).group(0)
+
+
+def start_from(build):
+    """A module's two fixtures for tests that all start from the seeded database plus what
+    `build(session)` stores: `prepared_url` (built once per module) and `database_url` (each
+    test's own copy of it). Use as `prepared_url, database_url = start_from(build)`."""
+    @pytest.fixture(scope="module")
+    def prepared_url(prepare_database) -> str:
+        return prepare_database(build)
+
+    @pytest.fixture
+    def database_url(databases, prepared_url, tmp_path) -> str:
+        return databases.copy(prepared_url, tmp_path, "argmap")
+
+    return prepared_url, database_url

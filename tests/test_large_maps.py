@@ -9,6 +9,7 @@ import pytest
 from argmap import create_app, db
 from argmap.domain.maps import import_map
 from argmap.mapdata import MapData, NodeData, RelationData
+from tests.helpers import start_from
 
 N_CLAIMS, PER_CLAIM = 40, 49  # 1 thesis + 40 claims + 40 * 49 below them = 2,001 nodes
 
@@ -34,15 +35,8 @@ def _store_big(session) -> None:
     import_map(session, data=big_map()).visibility = "public"
 
 
-@pytest.fixture(scope="module")
-def big_url(prepare_database) -> str:
-    return prepare_database(_store_big)
-
-
-@pytest.fixture
-def database_url(databases, big_url, tmp_path):
-    """The 2,000-node map, imported once for the module; each test gets its own copy."""
-    return databases.copy(big_url, tmp_path, "argmap")
+# The 2,000-node map, imported once for the module; each test gets its own copy.
+prepared_url, database_url = start_from(_store_big)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlalchemy import event
 
 from argmap.domain.maps import import_map
 from argmap.mapdata import MapData, NodeData, RelationData
-from tests.helpers import fork_seed, post, sign_up
+from tests.helpers import fork_seed, post, sign_up, start_from
 
 
 def chain_map(slug: str, size: int) -> MapData:
@@ -27,15 +27,8 @@ def _store_maps(session) -> None:
         import_map(session, data=chain_map(slug, size)).visibility = "public"
 
 
-@pytest.fixture(scope="module")
-def maps_url(prepare_database) -> str:
-    return prepare_database(_store_maps)
-
-
-@pytest.fixture
-def database_url(databases, maps_url, tmp_path):
-    """The two maps, built once for the module; each test reads (or changes) its own copy."""
-    return databases.copy(maps_url, tmp_path, "argmap")
+# The two maps, built once for the module; each test reads (or changes) its own copy.
+prepared_url, database_url = start_from(_store_maps)
 
 
 @pytest.fixture
