@@ -2,10 +2,14 @@
 (`transaction`). Kept apart from db.py, which imports every table, so that the domain
 modules can use them without an import cycle."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
+
+T = TypeVar("T")
 
 
 @contextmanager
@@ -47,6 +51,20 @@ def snapshot(db_session: Session) -> Iterator[Session]:
             db_session.commit()
     else:
         yield db_session
+
+
+def retrying(db_session: Session, work: Callable[[], T], *,
+             when: Callable[[IntegrityError], bool], attempts: int = 5) -> T:
+    """`work()` as one transaction, run again (up to `attempts` times) when it fails on a
+    constraint that `when` says another request's commit can have broken meanwhile."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction(db_session):
+                return work()
+        except IntegrityError as exc:
+            if attempt == attempts or not when(exc):
+                raise
+    raise AssertionError("unreachable")  # the loop returns or raises
 
 
 @contextmanager

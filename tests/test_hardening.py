@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import pytest
-from sqlalchemy import func
+from sqlalchemy import event, func
 from sqlmodel import col, select
 from werkzeug.security import check_password_hash
 
@@ -18,7 +18,7 @@ from argmap.domain.maps import get_map
 from argmap.errors import MapFileError
 from argmap.formats import read
 from argmap.formats.mapfile import load_map_file
-from argmap.models import Node
+from argmap.models import Map, Node, utcnow
 from tests.helpers import csrf, fork_seed, invite_link, post, sign_up
 
 MAP = "/maps/seminar"
@@ -450,3 +450,50 @@ def test_argdown_front_matter_with_aliases_is_refused():
     text = "===\na: &a [x, x, x]\nb: [*a, *a, *a]\n===\n\n[T]: A thesis.\n"
     with pytest.raises(MapFileError, match="aliases"):
         read(text.encode(), "laughs.argdown", "argdown")
+
+
+# --- races ----------------------------------------------------------------------------------
+
+def _upload(client):
+    text = ('{"format": "argmap", "version": 2, "map": {"slug": "brand-new", "title": "B"}, '
+            '"nodes": [{"id": "t", "kind": "thesis", "text": "T"}]}')
+    return post(client, "/maps/import", {"file": (io.BytesIO(text.encode()), "b.json"),
+                                         "format": "json"}, content_type="multipart/form-data")
+
+
+NEW_MAPS = {
+    "create": lambda client: post(client, "/maps", {"title": "Brand new"}),
+    "fork": lambda client: post(client, "/maps/treaty-alliance/fork", {"title": "Brand new"}),
+    "import": _upload,
+}
+
+
+@pytest.mark.parametrize("way", NEW_MAPS)
+def test_a_slug_taken_meanwhile_gives_the_next_one_not_a_500(app, client, way):
+    """Another request commits a map with the same slug between this request's choice of
+    the slug and its insert (made to happen at the database connection): the change runs
+    again and takes the next slug."""
+    sign_up(client, "olivia")
+    engine = app.extensions["argmap.engine"]
+    raced = []
+
+    def rival(_conn, _cursor, statement, *_args):
+        if statement.lstrip().startswith("INSERT INTO map ") and not raced:
+            raced.append(True)
+            with engine.connect() as other:
+                other.execute(Map.__table__.insert().values(
+                    slug="brand-new", title="Brand new", description="", revision=1,
+                    visibility="private", created_at=utcnow(), updated_at=utcnow()))
+                other.commit()
+
+    event.listen(engine, "before_cursor_execute", rival)
+    try:
+        reply = NEW_MAPS[way](client)
+    finally:
+        event.remove(engine, "before_cursor_execute", rival)
+    assert raced and reply.status_code == 303, reply.get_data(as_text=True)[:300]
+    assert "/maps/brand-new-2" in reply.headers["Location"]
+    with app.app_context():
+        slugs = db.session().exec(select(Map.slug).where(
+            col(Map.slug).startswith("brand-new"))).all()
+    assert sorted(slugs) == ["brand-new", "brand-new-2"]

@@ -6,7 +6,9 @@ change in `db.transaction`, so a failure leaves nothing behind.
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 
 from sqlalchemy import delete, event, func, update
 from sqlmodel import Session, col, select
@@ -34,7 +36,9 @@ from argmap.models import (
     utcnow,
     validate,
 )
-from argmap.sessions import snapshot
+from argmap.sessions import retrying, snapshot
+
+T = TypeVar("T")
 
 
 def join_tags(tags) -> str | None:
@@ -205,6 +209,13 @@ def attach_text(session: Session, *, found: Map, text: str) -> int:
     session.flush()
     bump_revision(session, map_id=ident(found))
     return len(nodes)
+
+
+def creating_map(session: Session, work: Callable[[], T]) -> T:
+    """Run `work` (which makes a new map named after its title) as one transaction, again if
+    another request took the same slug first: the slug is chosen before the insert, so two
+    requests for one title can both choose it, and the database refuses the second."""
+    return retrying(session, work, when=lambda exc: "slug" in str(exc.orig))
 
 
 def unique_slug(session: Session, title: str) -> str:

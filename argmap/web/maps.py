@@ -20,7 +20,14 @@ from argmap import db
 from argmap.domain.access import Role, make_owner
 from argmap.domain.history import change
 from argmap.domain.importing import import_file
-from argmap.domain.maps import attach_text, create_map, fork_map, list_maps, load_map_data
+from argmap.domain.maps import (
+    attach_text,
+    create_map,
+    creating_map,
+    fork_map,
+    list_maps,
+    load_map_data,
+)
 from argmap.errors import InvalidInput, MapFileError, NotFound
 from argmap.evaluate import MARKS, WORDS
 from argmap.formats import MAX_IMPORT_BYTES, MEDIA, SUFFIXES, write
@@ -65,10 +72,13 @@ def create():
                                                              "source_text")}
     session = db.session()
     user = account_or_login()
+    def work():
+        new_map = create_map(session, **values)
+        make_owner(session, found=new_map, user=user)
+        return new_map
+
     try:
-        with db.transaction(session):
-            new_map = create_map(session, **values)
-            make_owner(session, found=new_map, user=user)
+        new_map = creating_map(session, work)
     except InvalidInput as exc:
         return _index({"create": FormState(values, field_error(exc, values, "title"))}, 422)
     return redirect(map_url(new_map.slug, view="outline"), 303)
@@ -86,10 +96,14 @@ def import_upload():
         if upload is None or not upload.filename:
             raise InvalidInput("choose a file to import", field="file")
         raw = upload.read(MAX_IMPORT_BYTES + 1)
-        with db.transaction(session):
-            new_map, found, warnings = import_file(session, raw=raw, name=upload.filename,
-                                                   fmt=fmt, rename=True)
-            make_owner(session, found=new_map, user=user)
+        name = upload.filename
+
+        def work():
+            imported = import_file(session, raw=raw, name=name, fmt=fmt, rename=True)
+            make_owner(session, found=imported[0], user=user)
+            return imported
+
+        new_map, found, warnings = creating_map(session, work)
     except (InvalidInput, MapFileError) as exc:
         field = getattr(exc, "field", None) or "file"
         return _index({"import": FormState(values, {field if field in ("file", "format")
@@ -116,10 +130,13 @@ def fork(slug: str):
     if current() is None:
         return redirect(url_for("auth.login", next=map_url(slug)), 303)
     user = account_or_login()
+    def work():
+        copy = fork_map(session, original=found, title=values["title"])
+        make_owner(session, found=copy, user=user)
+        return copy
+
     try:
-        with db.transaction(session):
-            copy = fork_map(session, original=found, title=values["title"])
-            make_owner(session, found=copy, user=user)
+        copy = creating_map(session, work)
     except InvalidInput as exc:
         return render_map_page(session, found=found, view=view_name(request.form.get("view")),
                                node_key=None, forms={"fork": FormState(
