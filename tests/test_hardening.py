@@ -254,6 +254,26 @@ def test_revoking_an_invite_ends_its_guests_access(client, app):
     assert guest.get(link).status_code == 404  # the link itself is dead
 
 
+def test_the_sharing_page_says_a_removed_guest_can_rejoin_until_the_link_goes(client, app):
+    """Removing a guest ends their access, but their link still works: the page says which
+    link each guest joined with, and that only revoking it keeps them out."""
+    sign_up(client, "olivia")
+    fork_seed(client)
+    link = invite_link(client, MAP, "editor")
+    guest = app.test_client()
+    assert post(guest, link, {"as": "guest", "name": "Gus"}).status_code == 303
+    settings = client.get(f"{MAP}/sharing").get_data(as_text=True)
+    assert re.search(r"Gus \(guest\).*guest, joined with the editor link of \d{4}-", settings,
+                     re.S)
+    assert "To keep someone out, also revoke the link they\n    joined with" in settings
+    member = re.search(r'name="member" value="(\d+)">\s*<button type="submit" '
+                       r'class="secondary">Remove', settings).group(1)
+    assert post(client, f"{MAP}/sharing/remove", {"member": member}).status_code == 303
+    assert guest.get(MAP).status_code == 404
+    rejoin = app.test_client()  # as the page says: the link lets them back in
+    assert post(rejoin, link, {"as": "guest", "name": "Gus"}).status_code == 303
+
+
 def test_expired_invites_do_not_work(client, app):
     sign_up(client, "olivia")
     fork_seed(client)
