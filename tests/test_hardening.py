@@ -4,6 +4,7 @@ losing access when their invite link is revoked."""
 import io
 import re
 import subprocess
+import time
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
@@ -517,3 +518,22 @@ def test_a_slug_taken_meanwhile_gives_the_next_one_not_a_500(app, client, way):
         slugs = db.session().exec(select(Map.slug).where(
             col(Map.slug).startswith("brand-new"))).all()
     assert sorted(slugs) == ["brand-new", "brand-new-2"]
+
+
+def test_an_unknown_username_costs_a_hash_too(client, app):
+    """Enumeration by timing: a wrong password for a real name and any password for an
+    unknown name cost the same hash. Measured in CPU time of this process (not wall time,
+    which a busy machine stretches), with a slow hash so the difference is plain."""
+    app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:200000"
+    sign_up(client, "olivia")
+    client.post("/logout", data={"csrf_token": csrf(client)})
+
+    def cpu(username: str) -> float:
+        start = time.process_time()
+        for _ in range(3):
+            assert post(client, "/login", {"username": username,
+                                           "password": "wrong horse 1"}).status_code == 422
+        return time.process_time() - start
+
+    known, unknown = cpu("olivia"), cpu("nobody-here")
+    assert unknown > 0.5 * known, (known, unknown)

@@ -4,6 +4,7 @@ Passwords are hashed with scrypt (werkzeug's default) and never stored or logged
 text. Failed logins are counted in the database, so every worker process sees the same count.
 """
 
+import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app, has_app_context
@@ -20,6 +21,17 @@ LOGIN_LIMIT = 5  # failed attempts per name (and 4x that per address) per window
 
 class TooManyAttempts(InvalidInput):
     pass
+
+
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash made as real ones are (same method and cost), of no one's password."""
+    method = current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    return _DUMMY_HASHES[method]
 
 
 def hash_password(password: str) -> str:
@@ -71,7 +83,10 @@ def check_login(session: Session, *, username: str, password: str, address: str)
                               field="username")
     user = session.exec(select(User).where(User.username == name_key[5:],
                                            col(User.is_guest).is_(False))).first()
-    if user is None or not check_password_hash(user.password_hash or "", password or ""):
+    # An unknown name costs a hash too, so the answer's time doesn't tell which names exist.
+    stored = user.password_hash if user is not None and user.password_hash else _dummy_hash()
+    if not check_password_hash(stored, password or "") or user is None \
+            or not user.password_hash:
         session.add(LoginAttempt(key=name_key, at=now))
         session.add(LoginAttempt(key=addr_key, at=now))
         raise InvalidInput("wrong username or password", field="password")
