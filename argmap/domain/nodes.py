@@ -230,6 +230,10 @@ def remove_co_premise(session: Session, *, map_id: int, relation_id: int, node_i
 # --- versions and deletion ---------------------------------------------------------------
 
 
+NODE_DELETED = ("Someone deleted this node while you were working on it. Your text is kept "
+                "below: add it again if it still matters.")
+
+
 def claim_version(session: Session, *, node: Node, expected: int | None) -> None:
     """Move the node to its next version, but only from the version the user saw.
 
@@ -241,6 +245,8 @@ def claim_version(session: Session, *, node: Node, expected: int | None) -> None
     if expected is not None:
         query = query.where(col(Node.version) == expected)
     if session.exec(query.values(version=Node.version + 1)).rowcount == 0:
+        if session.exec(select(Node.id).where(Node.id == node.id)).first() is None:
+            raise Conflict(NODE_DELETED)  # a delete won the race: there is nothing to show
         session.refresh(node)
         raise Conflict("Someone else changed this node while you were editing it.",
                        current=node)

@@ -26,6 +26,7 @@ from argmap.domain.editing import (
     remove_co_premise,
 )
 from argmap.domain.history import change, changes
+from argmap.domain.nodes import NODE_DELETED
 from argmap.errors import Conflict, InvalidInput, NotFound
 from argmap.mapdata import short
 from argmap.models import RelationKind, ident
@@ -162,8 +163,7 @@ def _still_there(session, found, key: str):
     try:
         return node_by_key(session, map_id=found.id, key=key)
     except NotFound:
-        raise Conflict("Someone deleted this node while you were working on it. Your text is "
-                       "kept below: add it again if it still matters.") from None
+        raise Conflict(NODE_DELETED) from None
 
 
 @bp.post("/<key>/edit")
