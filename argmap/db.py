@@ -6,8 +6,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
-# models registers every table on SQLModel.metadata; history registers the session listener
-# that records changes.
+# models registers every table on SQLModel.metadata (the history's session listener comes
+# with argmap.domain.history, which the web and CLI modules import).
 from argmap import models  # noqa: F401
 from argmap.schema import upgrade
 from argmap.sessions import snapshot, transaction  # noqa: F401  (db.transaction, db.snapshot)

@@ -245,11 +245,13 @@ def claim_version(session: Session, *, node: Node, expected: int | None) -> None
     if expected is not None:
         query = query.where(col(Node.version) == expected)
     if session.exec(query.values(version=Node.version + 1)).rowcount == 0:
-        if session.exec(select(Node.id).where(Node.id == node.id)).first() is None:
-            raise Conflict(NODE_DELETED)  # a delete won the race: there is nothing to show
-        session.refresh(node)
+        # One read tells a delete that won (no row) from a newer version (shown to merge).
+        current = session.exec(select(Node).where(Node.id == node.id)
+                               .execution_options(populate_existing=True)).first()
+        if current is None:
+            raise Conflict(NODE_DELETED)
         raise Conflict("Someone else changed this node while you were editing it.",
-                       current=node)
+                       current=current)
     set_committed_value(node, "version", session.exec(
         select(Node.version).where(Node.id == node.id)).one())
 

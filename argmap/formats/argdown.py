@@ -248,8 +248,9 @@ class _Reader:
                 self.fail(1, "the front matter (===) is never closed")
             try:
                 front = yaml.load("\n".join(lines[1:end]), Loader=NoAliases) or {}  # noqa: S506
-            except yaml.YAMLError as exc:
-                self.fail(2, f"the front matter is not valid YAML: {exc}")
+            except yaml.YAMLError as exc:  # one line: the problem, not PyYAML's snippet
+                problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+                self.fail(2, f"the front matter is not valid YAML: {problem}")
             if isinstance(front, dict) and isinstance(front.get("title"), str):
                 self.title = front["title"]
             start = end + 1

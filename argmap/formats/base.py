@@ -54,18 +54,31 @@ def decode(raw: bytes, name: str) -> str:
 
 SURROGATE_MESSAGE = ("contains a lone surrogate (a \\uD800-\\uDFFF escape without its pair), "
                      "which is not a character and cannot be stored")
-_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+# A high surrogate escape not followed by a low one, or a low one not after a high one.
+_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
+                     r"|(?<![0-9a-fA-F]{2})(?<!\\u[dD][89abAB])\\u[dD][c-fC-F][0-9a-fA-F]{2}")
 
 
 class NoAliases(yaml.SafeLoader):
-    """YAML without aliases. An alias repeats a node wherever it is named, so a few lines can
-    expand to gigabytes ("billion laughs"); no map file or front matter needs one."""
+    """YAML without aliases and without deep nesting. An alias repeats a node wherever it is
+    named, so a few lines can expand to gigabytes ("billion laughs"); a few KB of brackets
+    nested thousands deep would exhaust Python's stack. No map file or front matter needs
+    either."""
+
+    depth = 0
 
     def compose_node(self, parent, index):  # pyright: ignore[reportIncompatibleMethodOverride]
         if self.check_event(yaml.AliasEvent):
             raise yaml.MarkedYAMLError(problem="aliases (*name) are not allowed",
                                        problem_mark=self.peek_event().start_mark)
-        return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise yaml.MarkedYAMLError(problem=f"nested more than {MAX_DEPTH} levels deep",
+                                           problem_mark=self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def load_json(text: str, name: str):

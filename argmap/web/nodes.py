@@ -172,12 +172,15 @@ def edit(slug: str, key: str):
         _still_there(session, found, key)
         # Fields the form did not send are left as they are.
         sent = request.form.keys()
-        edit_node(session, map_id=found.id, key=key, kind=values["kind"], text=values["text"],
-                  title=values["title"],
-                  citation=_citation(values) if sent & set(CITATION) else None,
-                  passage=((values["passage_paragraph"], values["passage_quote"])
-                           if "passage_quote" in sent else None),
-                  expected_version=_version(values))
+        try:
+            edit_node(session, map_id=found.id, key=key, kind=values["kind"],
+                      text=values["text"], title=values["title"],
+                      citation=_citation(values) if sent & set(CITATION) else None,
+                      passage=((values["passage_paragraph"], values["passage_quote"])
+                               if "passage_quote" in sent else None),
+                      expected_version=_version(values))
+        except NotFound:  # deleted since _still_there looked: the same conflict
+            raise Conflict(NODE_DELETED) from None
         return key, Markup("Edited \u201c{}\u201d.").format(short(node_by_key(
             session, map_id=found.id, key=key), 60))
     return _submit(slug, key, "edit", action)
@@ -226,7 +229,11 @@ def delete(slug: str, key: str):
         message = Markup("Deleted \u201c{}\u201d.").format(short(node, 60))
         try:  # the version is claimed in the same statement as an edit claims it
             delete_by_key(session, map_id=found.id, key=key, expected_version=_version(values))
+        except NotFound:  # someone else deleted it since _still_there looked
+            raise Conflict(NODE_DELETED) from None
         except Conflict as exc:
+            if exc.current is None:  # someone else deleted it first: say so as it is
+                raise
             raise Conflict("Someone changed this node after you opened it. Check the current "
                            "version above, then delete again if you still want to.",
                            current=exc.current) from None

@@ -52,7 +52,8 @@ class Server:
 
     def stop(self) -> None:
         self.httpd.shutdown()  # serve_forever returns and closes the listening socket
-        self.thread.join(timeout=10)
+        self.thread.join(timeout=60)
+        assert not self.thread.is_alive(), "the in-process server did not stop"
         self.app.extensions["argmap.engine"].dispose()
 
 
@@ -73,7 +74,7 @@ class ServeProcess:
     @property
     def url(self) -> str:
         url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90
         while not self.answered:
             try:
                 urllib.request.urlopen(url + "/", timeout=2).read()
@@ -87,7 +88,11 @@ class ServeProcess:
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(timeout=10)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # never leave a server behind
+            self.process.kill()
+            self.process.wait(timeout=30)
         self.log.close()
 
 
