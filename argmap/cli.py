@@ -166,10 +166,10 @@ def export_command(map_ref: str, fmt: str | None, output: str | None, **chosen) 
         suffix = Path(output).suffix.lstrip(".").lower() if output else ""
         fmt = suffix if suffix in FORMATS else "svg"
     options = parse_options({k.replace("_", "-"): v for k, v in chosen.items()})
-    data, _found = resolve_map(map_ref)
+    data, found = resolve_map(map_ref)
     config = current_app.config
     if fmt in WRITERS:
-        text = db.session().exec(select(Map.source_text).where(Map.slug == data.slug)).first()
+        text = found.source_text if found else None  # a map file has no stored text
         body = write(data, fmt, text).encode("utf-8")
         target = output or f"{data.slug}.{SUFFIXES[fmt]}"
     else:

@@ -29,6 +29,7 @@ so no run touches the repository's instance folder.
 """
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -41,9 +42,11 @@ from click.testing import CliRunner, Result
 from flask import Flask, appcontext_pushed
 from sqlalchemy import create_engine, inspect, text
 
-from argmap import paths
+from argmap import db, paths
 from argmap.cli import main
+from argmap.domain.maps import attach_text, import_map
 from argmap.formats.mapfile import load_map_file
+from tests.helpers import node, tiny_map
 
 ARGMAP = Path(sys.executable).parent / "argmap"
 SEED = paths.SEEDS / "treaty-alliance.yaml"
@@ -526,3 +529,22 @@ def test_impossible_date_is_a_one_line_error(runner, workdir):
     path.write_text(map_text().replace("sources:", "document:\n  date: 2025-13-45\nsources:"),
                     encoding="utf-8")
     assert_runner_error(runner.invoke(args=["export", str(path)]), "dated.yaml:")
+
+
+def test_exporting_a_map_file_never_takes_a_stored_maps_text(app, runner, tmp_path):
+    """A map file named like a stored map is still only the file: its export carries no
+    source text, even though the stored map of that slug has one."""
+    with app.app_context():
+        session = db.session()
+        with db.transaction(session):
+            found = import_map(session, data=tiny_map(node("t", "thesis"), slug="tiny"))
+            attach_text(session, found=found, text="The stored map's own source text.")
+        db.close_session()
+    path = tmp_path / "tiny.yaml"
+    path.write_text("format: argmap-map/2\nslug: tiny\ntitle: Tiny map\nnodes:\n"
+                    "  - {key: t, kind: thesis, text: A thesis.}\n")
+    out = tmp_path / "tiny.json"
+    result = runner.invoke(args=["export", str(path), "--format", "json", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "stored map's own source text" not in out.read_text()
+    assert json.loads(out.read_text())["map"].get("source_text") is None
