@@ -8,7 +8,6 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TypeVar
 
 from sqlalchemy import delete, event, func, update
 from sqlmodel import Session, col, select
@@ -36,9 +35,7 @@ from argmap.models import (
     utcnow,
     validate,
 )
-from argmap.sessions import retrying, snapshot
-
-T = TypeVar("T")
+from argmap.sessions import T, retrying, snapshot
 
 
 def join_tags(tags) -> str | None:

@@ -1,7 +1,8 @@
 """A render cache shared by every worker: files in the instance folder, written atomically.
 
-Keys include the map's revision, and every change bumps the revision, so an entry is never
-stale; old revisions simply age out when the folder grows past its size bound.
+Keys are the drawing's own (render.Drawing.key: the DOT text, the format and options, and
+the `dot` version), so an entry is never stale: a change that alters the drawing alters the
+key, and old drawings simply age out when the folder grows past its size bound.
 """
 
 import hashlib

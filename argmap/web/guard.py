@@ -1,6 +1,6 @@
 """Access checks for routes: every view that touches a map goes through `load_map`."""
 
-from flask import g, redirect, request, url_for
+from flask import g
 from sqlmodel import Session
 
 from argmap.domain.access import Forbidden, Role, require
@@ -28,7 +28,3 @@ def account_or_login() -> User:
     if user.is_guest:
         raise Forbidden("guests cannot own maps; sign up for an account first")
     return user
-
-
-def login_redirect():
-    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")), 303)
