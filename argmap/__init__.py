@@ -20,7 +20,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         SEEDS_DIR=str(paths.SEEDS),
         RENDER_CACHE_DIR=os.path.join(app.instance_path, "render-cache"),
         RENDER_CACHE_MAX_BYTES=200 * 1024 * 1024,
-        RENDER_TIMEOUT=30.0,
+        # All of one drawing's `dot` runs; well below the worker timeout (cli.WORKER_TIMEOUT),
+        # so a slow drawing gets argmap's message, not a killed worker.
+        RENDER_TIMEOUT=10.0,
+        # New drawings that people who cannot edit a map may start, in seconds of `dot` per
+        # 10 minutes: each reader, and all of one map's readers (see domain/drawing.py).
+        READER_DRAWING_SECONDS=30.0,
+        MAP_READERS_DRAWING_SECONDS=120.0,
         RENDER_NODE_LIMIT=600,  # larger views get a message suggesting a focused view
         # werkzeug's method name; the test suite sets a cheap one through the environment.
         PASSWORD_HASH_METHOD=os.environ.get("ARGMAP_PASSWORD_HASH") or "scrypt",

@@ -54,6 +54,14 @@ class TooLarge(RenderError):
         self.limit = limit
 
 
+class DrawingBudgetSpent(RenderError):
+    """A reader has used the new drawings they may start for now (see domain/drawing.py)."""
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class GraphvizMissing(RenderError):
     def __init__(self) -> None:
         super().__init__(

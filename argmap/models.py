@@ -1,7 +1,7 @@
 """Every table of argmap, in one module: the map itself (Map, Source, Node, Relation (a step)
-and Premise), people and access (User, LoginAttempt, Membership, Invite), and History
-(Change) and Rating. Base, Create, Update and Public models (NodeCreate, NodeUpdate,
-MapPublic, SignUp, ...) sit beside their tables.
+and Premise), people and access (User, LoginAttempt, Membership, Invite), the drawing budget
+(DrawingSpend), and History (Change) and Rating. Base, Create, Update and Public models
+(NodeCreate, NodeUpdate, MapPublic, SignUp, ...) sit beside their tables.
 
 Integrity lives in the database, not only in Python: composite foreign keys keep a step's
 premises and target (and a node's citation) inside one map, CHECK constraints reject
@@ -325,6 +325,16 @@ class LoginAttempt(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(sa_type=String(120), index=True)  # "name:<username>" or "addr:<ip>"
     at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class DrawingSpend(SQLModel, table=True):
+    """Seconds of `dot` that one requester or one map's visitors used: reserved before a
+    drawing starts (so concurrent requests see it) and set to what it took afterwards."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_type=String(120), index=True)  # "map:<id>", "user:<id>", "addr:<ip>"
+    at: datetime = Field(default_factory=utcnow, index=True)
+    seconds: float
 
 
 class Membership(SQLModel, table=True):

@@ -8,14 +8,15 @@ back, so kinds and citations survive a round trip. The OVA3 wrapper adds node po
 the Graphviz layout.
 """
 
+import hashlib
 import json
-import subprocess
+from pathlib import Path
 
 from argmap.errors import MapFileError
 from argmap.formats.base import Imported, check_map, citation_of, citations, load_json
 from argmap.mapdata import MapData, NodeData, RelationData
 from argmap.render import to_dot
-from argmap.render.run import dot_binary
+from argmap.render.run import OUTPUT_STAGE, Deadline, dot_version, layout
 
 MODELLED = {"I", "RA", "CA"}
 DIALOGUE = {"L", "YA", "TA", "MA", "PA"}  # locutions, illocutions, transitions, rephrases...
@@ -59,23 +60,40 @@ def write_aif(data: MapData) -> str:
     return json.dumps(aif_graph(data), ensure_ascii=False, indent=2) + "\n"
 
 
-def _positions(data: MapData) -> dict[str, tuple[float, float]]:
+def _positions(dot: str, timeout: float | Deadline) -> dict[str, tuple[float, float]]:
     """Node centres in points, from the same Graphviz layout as the diagram."""
-    done = subprocess.run([dot_binary(), "-Tplain"], input=to_dot(data).encode(),
-                          capture_output=True, timeout=60, check=True)
     places = {}
-    for line in done.stdout.decode().splitlines():
+    for line in layout(dot, timeout=timeout).splitlines():
         parts = line.split()
         if parts and parts[0] == "node" and parts[1].strip('"').startswith("n-"):
             places[parts[1].strip('"')[2:]] = (float(parts[2]) * 72, float(parts[3]) * 72)
     return places
 
 
-def write_ova(data: MapData, source_text: str | None = None) -> str:
+CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def ova_key(data: MapData, source_text: str | None = None) -> tuple:
+    """What write_ova's output depends on, for the render cache: it runs `dot`."""
+    digest = hashlib.sha256()
+    for part in (to_dot(data), json.dumps(aif_graph(data)), source_text or "",
+                 data.document.url or ""):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\x1e")
+    return ("aif-ova", CODE, OUTPUT_STAGE, dot_version(), digest.hexdigest())
+
+
+def write_ova(data: MapData, source_text: str | None = None, *,
+              timeout: float | Deadline = 30.0) -> str:
+    """AIF in OVA3's wrapper, with positions from the diagram's layout (one `dot` run,
+    bounded by `timeout`)."""
     graph = aif_graph(data)
-    places = _positions(data)
+    places = _positions(to_dot(data), timeout)
     height = max((y for _x, y in places.values()), default=0)
     by_id = {n["nodeID"]: n for n in graph["nodes"]}
+    ends: dict[int, list[int]] = {}  # each scheme's neighbours, in one pass over the edges
+    for edge in graph["edges"]:
+        ends.setdefault(edge["toID"], []).append(edge["fromID"])
+        ends.setdefault(edge["fromID"], []).append(edge["toID"])
     where = {}
     for node in graph["nodes"]:
         if node["type"] == "I":
@@ -83,9 +101,7 @@ def write_ova(data: MapData, source_text: str | None = None) -> str:
             where[node["nodeID"]] = (round(x), round(height - y))  # OVA's y grows downwards
     for node in graph["nodes"]:  # schemes sit between what they link
         if node["type"] != "I":
-            ends = [e["fromID"] for e in graph["edges"] if e["toID"] == node["nodeID"]] + \
-                   [e["toID"] for e in graph["edges"] if e["fromID"] == node["nodeID"]]
-            points = [where[i] for i in ends if i in where] or [(0, 0)]
+            points = [where[i] for i in ends.get(node["nodeID"], ()) if i in where] or [(0, 0)]
             where[node["nodeID"]] = (round(sum(p[0] for p in points) / len(points)),
                                      round(sum(p[1] for p in points) / len(points)))
     ova = {"firstname": "argmap", "surname": "", "url": data.document.url or "",

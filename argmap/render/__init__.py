@@ -13,7 +13,7 @@ from argmap.render.deck import deck_sources, join_pages
 from argmap.render.dot import DEFAULT_LAYOUT, Layout, to_dot
 from argmap.render.options import FITS, ExportOptions
 from argmap.render.pipeline import choose, evaluation_marks, view_dot
-from argmap.render.run import FORMATS, MEDIA_TYPES, OUTPUT_STAGE, dot_version, run_dot
+from argmap.render.run import FORMATS, MEDIA_TYPES, OUTPUT_STAGE, Deadline, dot_version, run_dot
 from argmap.render.theme import LIGHT, Theme
 
 __all__ = ["DEFAULT_LAYOUT", "FORMATS", "MEDIA_TYPES", "Drawing", "ExportOptions", "Layout",
@@ -62,10 +62,12 @@ def drawing(data: MapData, options: ExportOptions, fmt: str, *,
 
 
 def draw(plan: Drawing, *, timeout: float = 30.0) -> bytes:
+    """Run `dot` for the plan; `timeout` bounds all its runs together (a deck's slides too)."""
+    deadline = Deadline(timeout)
     if plan.fmt == "deck":
-        return join_pages([run_dot(source, "pdf", timeout=timeout, page=plan.page)
+        return join_pages([run_dot(source, "pdf", timeout=deadline, page=plan.page)
                            for source in plan.sources])
-    return run_dot(plan.sources[0], plan.fmt, timeout=timeout, dpi=plan.dpi, page=plan.page)
+    return run_dot(plan.sources[0], plan.fmt, timeout=deadline, dpi=plan.dpi, page=plan.page)
 
 
 def export(data: MapData, options: ExportOptions, fmt: str, *, timeout: float = 30.0,

@@ -1,13 +1,15 @@
 """Output stage: run the system Graphviz `dot` on DOT source, with a time limit.
 
 The graphviz package's own pipe() has no timeout, and a huge map must never hang a web worker,
-so `dot` is run directly here.
+so `dot` is run directly here. A drawing's limit covers all its `dot` runs (a fitted page
+takes two, a deck one per slide): each run gets what is left of one deadline.
 """
 
 import functools
 import hashlib
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 from argmap.errors import GraphvizMissing, RenderError
@@ -37,30 +39,51 @@ def dot_binary() -> str:
     return found
 
 
-def run_dot(source: str, fmt: str, *, timeout: float = 30.0, dpi: int | None = None,
+class Deadline:
+    """One time limit shared by the `dot` runs of one drawing."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise _too_slow(self.seconds)
+        return left
+
+
+def run_dot(source: str, fmt: str, *, timeout: float | Deadline = 30.0, dpi: int | None = None,
             page: tuple[float, float] | None = None) -> bytes:
     """Run `dot`; with `page` (inches), the output is exactly that size (a slide)."""
     if fmt not in FORMATS:
         raise RenderError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
     if fmt == "dot":
         return source.encode("utf-8")
+    deadline = timeout if isinstance(timeout, Deadline) else Deadline(timeout)
     if page:
-        source = fill_page(source, page, timeout=timeout)
+        source = fill_page(source, page, timeout=deadline)
     args = [f"-T{DEVICES[fmt]}"] + ([f"-Gdpi={int(dpi)}"] if dpi else [])
-    return _dot(args, source, timeout)
+    return _dot(args, source, deadline)
+
+
+def layout(source: str, *, timeout: float | Deadline = 30.0) -> str:
+    """`dot -Tplain`: the layout's positions and sizes, in inches, as text."""
+    deadline = timeout if isinstance(timeout, Deadline) else Deadline(timeout)
+    return _dot(["-Tplain"], source, deadline).decode("utf-8", "replace")
 
 
 PAGE_MARGIN = 0.2  # inches kept free around a drawing fitted to a page
 
 
-def fill_page(source: str, page: tuple[float, float], *, timeout: float) -> str:
+def fill_page(source: str, page: tuple[float, float], *, timeout: Deadline) -> str:
     """Pad the drawing so that, scaled to the page (`size`), it fills the page exactly.
 
     Graphviz scales drawing plus padding into `size` keeping its shape, which leaves the page
     short in one direction. Padding (in the drawing's own units, measured in a first pass) to
     the page's shape, with a margin, fixes that.
     """
-    plain = _dot(["-Tplain"], source, timeout).decode("utf-8", "replace")
+    plain = layout(source, timeout=timeout)
     width, height = (float(v) for v in plain.split("\n", 1)[0].split()[2:4])
     scale = min((page[0] - 2 * PAGE_MARGIN) / width, (page[1] - 2 * PAGE_MARGIN) / height)
     pad_x = (page[0] / scale - width) / 2
@@ -68,14 +91,18 @@ def fill_page(source: str, page: tuple[float, float], *, timeout: float) -> str:
     return source.rstrip().removesuffix("}") + f'\tgraph [pad="{pad_x:.4f},{pad_y:.4f}"]\n}}\n'
 
 
-def _dot(args: list[str], source: str, timeout: float) -> bytes:
+def _too_slow(seconds: float) -> RenderError:
+    return RenderError(f"Drawing this view took longer than {seconds:g} s, so it was "
+                       "stopped. Draw part of it instead: focus on a node (with depth 2), "
+                       "hide evidence, or collapse branches.")
+
+
+def _dot(args: list[str], source: str, deadline: Deadline) -> bytes:
     try:
         done = subprocess.run([dot_binary(), *args], input=source.encode("utf-8"),
-                              capture_output=True, timeout=timeout, check=False)
+                              capture_output=True, timeout=deadline.left(), check=False)
     except subprocess.TimeoutExpired as exc:
-        raise RenderError(f"Drawing this view took longer than {timeout:g} s, so it was "
-                          "stopped. Draw part of it instead: focus on a node (with depth 2), "
-                          "hide evidence, or collapse branches.") from exc
+        raise _too_slow(deadline.seconds) from exc
     except FileNotFoundError as exc:
         raise GraphvizMissing() from exc
     if done.returncode != 0:

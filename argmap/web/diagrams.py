@@ -1,11 +1,19 @@
-"""Diagrams of stored maps, drawn once per distinct drawing and served from the render cache."""
+"""Diagrams of stored maps, drawn once per distinct drawing and served from the render cache;
+a new drawing for someone who cannot edit the map is charged to the drawing budget."""
 
-from flask import current_app, url_for
+from collections.abc import Callable
+
+from flask import current_app, g, request, url_for
+from flask_login import current_user
 from sqlmodel import Session
 
+from argmap import db
+from argmap.domain.access import RANK, Role
+from argmap.domain.drawing import Account, spending
 from argmap.domain.maps import load_map_data
 from argmap.domain.ratings import base_scores
-from argmap.errors import NotFound
+from argmap.errors import NotFound, TooLarge
+from argmap.formats.aif import ova_key, write_ova
 from argmap.mapdata import MapData
 from argmap.models import Map, ident
 from argmap.render import ExportOptions, draw, drawing
@@ -13,6 +21,9 @@ from argmap.render.cache import RenderCache
 from argmap.render.options import FORMATS
 
 DEFAULT_OPTIONS = ExportOptions()
+PAGE_OPTIONS = ExportOptions(evaluation=True)  # the page shows the evaluation; exports don't
+# One drawing per format, revision and reading: what every reader of the map asks for.
+DEFAULT_DRAWINGS = (DEFAULT_OPTIONS, PAGE_OPTIONS)
 
 
 def cache() -> RenderCache:
@@ -44,10 +55,46 @@ def map_diagram(session: Session, *, found: Map, fmt: str,
                    link_prefix=(url_for("maps.show", slug=found.slug) + "?node="
                                 if links else None),
                    base=base, withdrawn=withdrawn, reading=reading, marks=marks)
-    if cached_only:  # None when it has not been drawn yet
-        return cache().get(plan.key())
-    return cache().get_or_render(plan.key(),
-                                 lambda: draw(plan, timeout=config["RENDER_TIMEOUT"]))
+    return cached_or_drawn(found, plan.key(),
+                           lambda: draw(plan, timeout=config["RENDER_TIMEOUT"]),
+                           default=options in DEFAULT_DRAWINGS and not withdrawn,
+                           cached_only=cached_only)
+
+
+def ova_file(session: Session, *, found: Map) -> bytes:
+    """The map as OVA3's AIF with positions: a `dot` layout, so cached and budgeted like a
+    drawing, and refused above the node limit like one."""
+    data = load_map_data(session, found=found)
+    config = current_app.config
+    if len(data.nodes) > config["RENDER_NODE_LIMIT"]:
+        raise TooLarge(len(data.nodes), config["RENDER_NODE_LIMIT"])
+    body = cached_or_drawn(found, ova_key(data, found.source_text),
+                           lambda: write_ova(data, found.source_text,
+                                             timeout=config["RENDER_TIMEOUT"]).encode(),
+                           default=True)
+    assert body is not None  # only a cached_only lookup answers None
+    return body
+
+
+def cached_or_drawn(found: Map, key: tuple, make: Callable[[], bytes], *, default: bool,
+                    cached_only: bool = False) -> bytes | None:
+    """The cached file under `key`, else `make()`'s, charged to the drawing budget when the
+    reader cannot edit the map (`default`: the map's default drawing, not charged to the
+    map's shared pool). With `cached_only`, None instead of drawing."""
+    stored = cache().get(key)
+    if stored is not None or cached_only:
+        return stored
+    if RANK[g.get("role")] >= RANK[Role.EDITOR]:
+        return cache().get_or_render(key, make)
+    config = current_app.config
+    reader = (f"user:{current_user.id}" if current_user.is_authenticated
+              else f"addr:{request.remote_addr}")
+    accounts = [Account(reader,
+                        config["READER_DRAWING_SECONDS"], "you")]
+    if not default:
+        accounts.append(Account(f"map:{found.id}", config["MAP_READERS_DRAWING_SECONDS"], "map"))
+    with spending(db.engine(), accounts=accounts, reserve=config["RENDER_TIMEOUT"]):
+        return cache().get_or_render(key, make)
 def inline_svg(svg: bytes) -> str:
     """The <svg> element alone, without the XML prolog, for embedding in a page."""
     text = svg.decode("utf-8")

@@ -8,7 +8,14 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from argmap.domain.access import Forbidden
-from argmap.errors import Conflict, InvalidInput, NotFound, RenderError, TooLarge
+from argmap.errors import (
+    Conflict,
+    DrawingBudgetSpent,
+    InvalidInput,
+    NotFound,
+    RenderError,
+    TooLarge,
+)
 
 
 def _page(status: int, title: str, message: str):
@@ -41,6 +48,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(TooLarge)
     def too_large(error: TooLarge):
         return _page(422, "Too large to draw at once", str(error))
+
+    @app.errorhandler(DrawingBudgetSpent)
+    def budget_spent(error: DrawingBudgetSpent):
+        body, status, headers = _page(429, "Too many new drawings for now", str(error))
+        return body, status, {**headers, "Retry-After": str(error.retry_after)}
 
     @app.errorhandler(RenderError)
     def render_failed(error: RenderError):

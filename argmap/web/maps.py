@@ -38,7 +38,7 @@ from argmap.render.options import FORMATS, NAMES, parse_options
 from argmap.render.pipeline import choose
 from argmap.render.theme import LIGHT
 from argmap.web.auth import current
-from argmap.web.diagrams import map_diagram
+from argmap.web.diagrams import map_diagram, ova_file
 from argmap.web.guard import account_or_login, load_map
 from argmap.web.page import (
     FormState,
@@ -214,9 +214,10 @@ INTERCHANGE = {suffix: fmt for fmt, suffix in SUFFIXES.items()}  # "aif.json" ->
 def export(slug: str, fmt: str):
     session = db.session()
     found = load_map(session, slug)
-    if fmt in INTERCHANGE:  # a file for other tools, not a drawing
+    if fmt in INTERCHANGE:  # a file for other tools (OVA's has a layout: a drawing)
         kind = INTERCHANGE[fmt]
-        body = write(load_map_data(session, found=found), kind, found.source_text)
+        body = (ova_file(session, found=found) if kind == "aif-ova" else
+                write(load_map_data(session, found=found), kind, found.source_text))
         response = Response(body, mimetype=MEDIA[kind].split(";")[0])
         response.headers["Content-Disposition"] = f'attachment; filename="{slug}.{fmt}"'
         return response

@@ -23,7 +23,7 @@ from argmap.models import Map, Node, ident
 from argmap.render import FORMATS, ExportOptions
 from argmap.render.options import AROUND, DIRECTIONS, FITS, KINDS, THEME_NAMES
 from argmap.render.pipeline import marks_of
-from argmap.web.diagrams import inline_svg, map_diagram
+from argmap.web.diagrams import PAGE_OPTIONS, inline_svg, map_diagram
 from argmap.web.outline import build_outline
 from argmap.web.panel import node_panel
 
@@ -61,7 +61,6 @@ def field_error(exc: InvalidInput, fields: Collection[str], default: str) -> dic
 
 
 LAZY_DIAGRAM_NODES = 150  # above this, the page does not wait for `dot`
-PAGE_OPTIONS = ExportOptions(evaluation=True)  # the page shows the evaluation; exports don't
 HIDDEN = "hidden"  # a session's choice to see the map without the evaluation
 
 
