@@ -4,9 +4,12 @@ An htmx request gets the message as a fragment in place of the element it target
 panel whose node someone else deleted says so instead of silently doing nothing.
 """
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, g, render_template, request
+from flask_login import AnonymousUserMixin
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from argmap import db
 from argmap.domain.access import Forbidden
 from argmap.errors import (
     Conflict,
@@ -57,6 +60,21 @@ def register(app: Flask) -> None:
     @app.errorhandler(RenderError)
     def render_failed(error: RenderError):
         return _page(503, "The diagram could not be drawn", str(error))
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error: OperationalError | InterfaceError):
+        # The server is down or restarting, or SQLite's file can't be opened (the pool
+        # reconnects by itself once it is back). Logged, since a bug can look the same.
+        current_app.logger.warning("database unavailable: %s", error.orig)
+        db.close_session()
+        g._login_user = AnonymousUserMixin()  # the page must not ask the database who this is
+        body, status, headers = _page(
+            503, "The database can't be reached",
+            "argmap can't reach its database just now, so this page could not be answered. "
+            "Try again in a moment. If you were saving a change, look afterwards whether it "
+            "was saved.")
+        return body, status, {**headers, "Retry-After": "5"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
