@@ -17,10 +17,10 @@ from argmap import create_app, db
 from argmap.domain.accounts import hash_password
 from argmap.domain.maps import get_map
 from argmap.errors import MapFileError
-from argmap.formats import read
+from argmap.formats import read, write
 from argmap.formats.mapfile import load_map_file
 from argmap.models import Map, Node, utcnow
-from tests.helpers import csrf, fork_seed, invite_link, post, sign_up
+from tests.helpers import csrf, fork_seed, invite_link, node, post, sign_up, tiny_map
 
 MAP = "/maps/seminar"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -518,6 +518,37 @@ def test_a_slug_taken_meanwhile_gives_the_next_one_not_a_500(app, client, way):
         slugs = db.session().exec(select(Map.slug).where(
             col(Map.slug).startswith("brand-new"))).all()
     assert sorted(slugs) == ["brand-new", "brand-new-2"]
+
+
+def test_a_cli_import_whose_slug_is_taken_meanwhile_says_so_in_one_line(app, runner, tmp_path):
+    """`argmap import` keeps the file's slug (no renaming on the command line): when another
+    process takes it between the check and the insert, the import says so as it does when
+    the slug was taken before, and stores nothing."""
+    engine = app.extensions["argmap.engine"]
+    raced = []
+
+    def rival(_conn, _cursor, statement, *_args):
+        if statement.lstrip().startswith("INSERT INTO map ") and not raced:
+            raced.append(True)
+            with engine.connect() as other:
+                other.execute(Map.__table__.insert().values(
+                    slug="raced", title="Rival", description="", revision=1,
+                    visibility="public", created_at=utcnow(), updated_at=utcnow()))
+                other.commit()
+
+    file = tmp_path / "raced.json"
+    file.write_text(write(tiny_map(node("t", "thesis", "T."), slug="raced"), "json"))
+    event.listen(engine, "before_cursor_execute", rival)
+    try:
+        result = runner.invoke(args=["import", str(file)])
+    finally:
+        event.remove(engine, "before_cursor_execute", rival)
+    assert raced and result.exit_code == 1, result.output
+    assert result.output.strip().splitlines() == [
+        "Error: a map with the slug 'raced' already exists; choose another with --slug"]
+    with app.app_context():
+        titles = db.session().exec(select(Map.title).where(Map.slug == "raced")).all()
+    assert titles == ["Rival"]
 
 
 def test_an_unknown_username_costs_a_hash_too(client, app):

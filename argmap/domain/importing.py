@@ -3,9 +3,10 @@
 import re
 from dataclasses import replace
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from argmap.domain.maps import attach_text, import_map, unique_slug
+from argmap.domain.maps import attach_text, import_map, slug_taken, unique_slug
 from argmap.errors import InvalidInput, MapFileError
 from argmap.formats import read
 from argmap.models import SLUG_PATTERN, Map
@@ -26,9 +27,13 @@ def import_file(session: Session, *, raw: bytes, name: str, fmt: str | None = No
     if rename:
         wanted = unique_slug(session, wanted)
     elif session.exec(select(Map.id).where(Map.slug == wanted)).first() is not None:
-        raise InvalidInput(f"a map with the slug '{wanted}' already exists; choose another "
-                           "with --slug", field="slug")
-    new_map = import_map(session, data=replace(data, slug=wanted))
+        raise _taken(wanted)
+    try:
+        new_map = import_map(session, data=replace(data, slug=wanted))
+    except IntegrityError as exc:  # taken meanwhile: with `rename`, the caller tries again
+        if rename or not slug_taken(exc):
+            raise
+        raise _taken(wanted) from exc
     if imported.source_text:
         try:
             attach_text(session, found=new_map, text=imported.source_text)
@@ -36,3 +41,8 @@ def import_file(session: Session, *, raw: bytes, name: str, fmt: str | None = No
             raise MapFileError(name, f"the source text does not fit the passages: {exc}") \
                 from exc
     return new_map, fmt, imported.warnings
+
+
+def _taken(slug: str) -> InvalidInput:
+    return InvalidInput(f"a map with the slug '{slug}' already exists; choose another with "
+                        "--slug", field="slug")

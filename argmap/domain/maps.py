@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from sqlalchemy import delete, event, func, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from argmap.domain import rules
@@ -212,7 +213,14 @@ def creating_map(session: Session, work: Callable[[], T]) -> T:
     """Run `work` (which makes a new map named after its title) as one transaction, again if
     another request took the same slug first: the slug is chosen before the insert, so two
     requests for one title can both choose it, and the database refuses the second."""
-    return retrying(session, work, when=lambda exc: "slug" in str(exc.orig))
+    return retrying(session, work, when=slug_taken)
+
+
+def slug_taken(exc: IntegrityError) -> bool:
+    """Whether the database refused a map because its slug is taken (SQLite names the
+    column, PostgreSQL the unique index)."""
+    message = str(exc.orig)
+    return "map.slug" in message or "ix_map_slug" in message
 
 
 def unique_slug(session: Session, title: str) -> str:
