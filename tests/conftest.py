@@ -1,4 +1,5 @@
 import os
+import re
 
 import pytest
 from sqlmodel import Session
@@ -6,6 +7,7 @@ from sqlmodel import Session
 from argmap import create_app, db, paths
 from argmap.cli import initialise
 from tests.databases import PostgresDatabases, SqliteDatabases
+from tests.helpers import fork_seed, post, sign_up
 from tests.postgres import Cluster, ClusterError
 
 # A hash is meant to be slow; the tests make hundreds. Servers they start inherit this.
@@ -184,3 +186,16 @@ def runner(app):
 def session(app):
     with app.app_context():
         yield db.session()
+
+
+@pytest.fixture
+def two(app):
+    """Olivia owns a fork; Eun-ji is an editor on it; each has a session of their own."""
+    olivia, eunji = app.test_client(), app.test_client()
+    sign_up(eunji, "eunji", "Eun-ji Lee")
+    sign_up(olivia, "olivia", "Olivia Kim")
+    fork_seed(olivia)
+    invite = post(olivia, "/maps/seminar/sharing/invites", {"role": "editor", "days": ""})
+    link = re.search(r'value="(http[^"]+/join/[^"]+)"', invite.get_data(as_text=True)).group(1)
+    assert post(eunji, link.split("localhost")[1], {"as": "account"}).status_code == 303
+    return olivia, eunji

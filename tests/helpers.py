@@ -8,6 +8,18 @@ from argmap.mapdata import MapData, NodeData, RelationData, SourceData
 
 SEED_TEXT = "../shared/seed/oped.txt"
 
+# Texts that can't be drawn or stored as they are (issue 14.3): typed entities that Graphviz
+# would decode, non-characters, control characters.
+UNDRAWABLE = [
+    "&#x1F600; an entity that Graphviz would decode",
+    "&#xD800; half a character, as an entity",
+    "&#1; a control character, as an entity",
+    "&#xFFFE; a non-character, as an entity",
+    "raw non-characters \ufffe and \uffff and \U0010ffff",
+    "raw controls: bell \x07, escape \x1b[31m",
+    "a line\u2028separator and a \ufdd0 non-character",
+]
+
 
 def tiny_map(*nodes: NodeData, relations=(), sources=(), slug="tiny") -> MapData:
     return MapData(slug=slug, title="Tiny map", nodes=tuple(nodes),

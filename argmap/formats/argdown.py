@@ -32,6 +32,9 @@ def _clean(text: str) -> str:
 SYNTAX = re.compile(r"[\\#\[\]<>{}@*_]|/(?=[/*])")
 ESCAPED = re.compile(r"\\(.)")
 HIDDEN = 0xF0000  # escaped ASCII characters are parked here while a line is parsed
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Characters a YAML stream may not hold, or reads as line breaks: escaped in the data block.
+YAML_UNSAFE = re.compile("[\x85\u2028\u2029\ufffe\uffff]")
 
 
 def escape(text: str, also: str = "") -> str:
@@ -74,7 +77,8 @@ def data_block(data: MapData, node: NodeData) -> str:
         return ""
     cited = {k: v for k, v in citation_of(data.sources_by_key[node.cites]).items() if v}
     # JSON is YAML; "\/" (JSON's escape for "/") keeps "//" and "/*" from reading as comments.
-    text = json.dumps({"citation": cited}, ensure_ascii=False)
+    text = YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}",
+                           json.dumps({"citation": cited}, ensure_ascii=False))
     return " " + re.sub(r"/(?=[/*])", r"\/", text)
 
 
@@ -240,7 +244,9 @@ class _Reader:
         return None
 
     def parse(self) -> None:
-        lines = self.text.splitlines()
+        # Only \n and \r end a line: splitlines() would also break at U+2028 and kin, which
+        # the writer leaves in texts as they are.
+        lines = LINE_BREAK.split(self.text.removesuffix("\n"))
         start = 0
         if lines and lines[0].strip() == "===":
             end = next((i for i in range(1, len(lines)) if lines[i].strip() == "==="), None)
