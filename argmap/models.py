@@ -36,6 +36,19 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+ID_MAX = 2**63 - 1  # the largest id either database holds (BIGINT)
+
+
+def whole_number(text: str, *, maximum: int = ID_MAX) -> int | None:
+    """`text` as a whole number written in ASCII digits and at most `maximum`, else None.
+    (str.isdigit alone accepts "²", which int() refuses, and 20-digit ids overflow.)"""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)):
+        return None
+    number = int(text)
+    return number if number <= maximum else None
+
+
 class NodeKind(StrEnum):
     THESIS = "thesis"
     CLAIM = "claim"

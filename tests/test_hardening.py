@@ -414,6 +414,34 @@ def test_an_owner_of_a_shared_map_hands_it_over_first(client, app):
     assert post(guest, "/account/delete", {"password": "x"}).status_code == 403
 
 
+# --- hostile numbers x number fields: "²" passes str.isdigit but not int(); 20 digits
+# overflow a BIGINT. Each is refused as bad input (4xx), never a 500, and nothing changes.
+NUMBER_FIELDS = {
+    "node version": ("{map}/nodes/thesis/edit", {"kind": "thesis", "text": "Changed."},
+                     "version"),
+    "undercut step": ("{map}/nodes/thesis/undercuts", {"text": "U."}, "relation"),
+    "co-premise step": ("{map}/nodes/thesis/premises", {"text": "P."}, "relation"),
+    "paragraph": ("{map}/nodes/thesis/edit", {"kind": "thesis", "text": "T.",
+                                             "passage_quote": "alliance"}, "passage_paragraph"),
+    "rating": ("{map}/nodes/thesis/rating", {}, "rating"),
+    "invite days": ("{map}/sharing/invites", {"role": "editor"}, "days"),
+    "member": ("{map}/sharing/role", {"role": "editor"}, "member"),
+}
+
+
+@pytest.mark.parametrize("number", ["\u00b2", "9" * 20, "-1", "\uff11"])
+def test_hostile_numbers_are_bad_input_not_a_500(client, app, number):
+    sign_up(client, "mallory")
+    fork_seed(client)
+    before = client.get(f"{MAP}/history").get_data(as_text=True)
+    for name, (url, data, field) in NUMBER_FIELDS.items():
+        reply = post(client, url.format(map=MAP), {**data, field: number})
+        assert 400 <= reply.status_code < 500, (name, reply.status_code)
+    for path in (f"/changes/{'9' * 20}/revert", f"{MAP}/sharing/invites/{'9' * 20}/revoke"):
+        assert post(client, path).status_code == 404, path
+    assert client.get(f"{MAP}/history").get_data(as_text=True) == before
+
+
 # --- hostile files x ways in: each is refused with one line, and nothing is stored -----------
 
 def _native(map_fields: str = "", nodes: str = '[{"id": "t", "kind": "thesis", "text": "T"}]',

@@ -12,7 +12,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from argmap.errors import ArgmapError, InvalidInput, NotFound
-from argmap.models import Invite, Map, Membership, Role, User, ident, utcnow
+from argmap.models import Invite, Map, Membership, Role, User, ident, utcnow, whole_number
 
 RANK = {None: 0, Role.VIEWER: 1, Role.EDITOR: 2, Role.OWNER: 3}
 
@@ -115,10 +115,11 @@ def create_invite(session: Session, *, found: Map, role: str, days: str,
         raise InvalidInput("choose viewer or editor", field="role")
     expires = None
     if days.strip():
-        if not days.strip().isdigit() or not 1 <= int(days) <= 365:
+        number = whole_number(days, maximum=365)
+        if number is None or number < 1:
             raise InvalidInput("give the number of days, 1 to 365, or leave it empty",
                                field="days")
-        expires = utcnow() + timedelta(days=int(days))
+        expires = utcnow() + timedelta(days=number)
     token = secrets.token_urlsafe(24)
     invite = Invite(map_id=ident(found), token_hash=_hash(token), role=role, expires_at=expires,
                     created_by_id=by.id)

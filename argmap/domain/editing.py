@@ -32,6 +32,7 @@ from argmap.models import (
     ident,
     utcnow,
     validate,
+    whole_number,
 )
 
 
@@ -206,9 +207,9 @@ def _set_passage(session: Session, *, node: Node, paragraph: str, quote: str) ->
         node.passage_start = node.passage_end = None
         return
     paragraph = paragraph.strip()
-    if paragraph and not paragraph.isdigit():
+    number = whole_number(paragraph, maximum=100_000) if paragraph else None
+    if paragraph and number is None:
         raise InvalidInput("give the paragraph as a number", field="passage_paragraph")
-    number = int(paragraph) if paragraph else None
     checked = validate(NodeUpdate, {"passage_paragraph": number, "passage_quote": quote})
     text = session.exec(select(Map.source_text).where(Map.id == node.map_id)).one()
     start = end = None

@@ -6,17 +6,18 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from argmap.errors import InvalidInput
-from argmap.models import Node, Rating, ident, utcnow
+from argmap.models import Node, Rating, ident, utcnow, whole_number
 
 
 def rate(session: Session, *, node: Node, user_id: int, value: str) -> None:
-    if not value.strip().isdigit() or not 0 <= int(value) <= 4:
+    number = whole_number(value, maximum=4)
+    if number is None:
         raise InvalidInput("rate from 0 (very weak) to 4 (very strong)", field="rating")
     row = session.exec(select(Rating).where(Rating.node_id == node.id,
                                             Rating.user_id == user_id)).first()
     if row is None:
-        row = Rating(map_id=node.map_id, node_id=ident(node), user_id=user_id, value=int(value))
-    row.value, row.at = int(value), utcnow()
+        row = Rating(map_id=node.map_id, node_id=ident(node), user_id=user_id, value=number)
+    row.value, row.at = number, utcnow()
     session.add(row)
     session.flush()
 

@@ -42,7 +42,7 @@ def _undo(slug: str, pick):
     return redirect(map_url(slug) if request.form.get("back") == "map" else target, 303)
 
 
-@bp.post("/changes/<int:change_id>/revert")
+@bp.post("/changes/<int(max=9223372036854775807):change_id>/revert")
 def revert_change(slug: str, change_id: int):
     return _undo(slug, lambda session, found: session.get(Change, change_id)
                  or _missing(change_id))

@@ -21,7 +21,7 @@ from argmap.domain.access import (
 from argmap.domain.accounts import add_guest
 from argmap.domain.maps import delete_map
 from argmap.errors import InvalidInput
-from argmap.models import ident, utcnow
+from argmap.models import ident, utcnow, whole_number
 from argmap.web.auth import current, signed_in
 from argmap.web.guard import load_map
 from argmap.web.page import FormState, field_error, map_url
@@ -65,9 +65,10 @@ def visibility(slug: str):
 
 
 def _member_id(values: dict) -> int:
-    if not values["member"].isdigit():
+    member = whole_number(values["member"])
+    if member is None:
         raise InvalidInput("choose a member", field="member")
-    return int(values["member"])
+    return member
 
 
 @bp.post("/maps/<slug>/sharing/role")
@@ -97,7 +98,7 @@ def invite(slug: str):
     return _owner_change(slug, "invite", ("role", "days"), change)
 
 
-@bp.post("/maps/<slug>/sharing/invites/<int:invite_id>/revoke")
+@bp.post("/maps/<slug>/sharing/invites/<int(max=9223372036854775807):invite_id>/revoke")
 def revoke(slug: str, invite_id: int):
     return _owner_change(slug, "revoke", ("invite",), lambda s, found, v: revoke_invite(
         s, found=found, invite_id=invite_id))

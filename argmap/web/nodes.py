@@ -29,7 +29,7 @@ from argmap.domain.history import change, changes
 from argmap.domain.nodes import NODE_DELETED
 from argmap.errors import Conflict, InvalidInput, NotFound
 from argmap.mapdata import short
-from argmap.models import RelationKind, ident
+from argmap.models import RelationKind, ident, whole_number
 from argmap.web.auth import current
 from argmap.web.guard import load_map
 from argmap.web.page import (
@@ -155,7 +155,13 @@ def undercut(slug: str, key: str):
 
 
 def _version(values: dict) -> int | None:
-    return int(values["version"]) if values.get("version", "").isdigit() else None
+    """The version the form was made from; None when the form has none."""
+    given = values.get("version", "").strip()
+    version = whole_number(given)
+    if given and version is None:
+        raise InvalidInput("this form's version is not a number; reload the page and try again",
+                           field="version")
+    return version
 
 
 def _still_there(session, found, key: str):
@@ -199,7 +205,8 @@ def link(slug: str, key: str):
 
 
 def _step_id(values: dict) -> int:
-    return int(values["relation"]) if values["relation"].isdigit() else -1
+    step = whole_number(values["relation"])
+    return -1 if step is None else step
 
 
 @bp.post("/<key>/premises")
