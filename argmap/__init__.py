@@ -22,7 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         RENDER_CACHE_MAX_BYTES=200 * 1024 * 1024,
         # All of one drawing's `dot` runs; well below the worker timeout (cli.WORKER_TIMEOUT),
         # so a slow drawing gets argmap's message, not a killed worker.
-        RENDER_TIMEOUT=10.0,
+        RENDER_TIMEOUT=20.0,
         # New drawings that people who cannot edit a map may start, in seconds of `dot` per
         # 10 minutes: each reader, and all of one map's readers (see domain/drawing.py).
         READER_DRAWING_SECONDS=30.0,

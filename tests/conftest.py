@@ -101,6 +101,8 @@ def make_app(tmp_path, url, **config):
         "DATABASE_URL": url,
         "RENDER_CACHE_DIR": str(tmp_path / "render-cache"),
         "SEEDS_DIR": str(paths.SEEDS),
+        # A busy test machine draws slowly; the tests of the limit itself set their own.
+        "RENDER_TIMEOUT": 120.0,
         **config,
     })
 
