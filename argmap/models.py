@@ -11,8 +11,8 @@ undercuts on those in the statement that deletes the node. The rules that span r
 has at least one premise; what an undercut may target) are checked in argmap/domain/rules.py.
 """
 
-import hashlib
 import json
+import secrets
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar, Protocol
@@ -294,6 +294,10 @@ class Role(StrEnum):
     OWNER = "owner"
 
 
+def new_session_stamp() -> str:
+    return secrets.token_urlsafe(16)
+
+
 class User(SQLModel, table=True):
     """Someone who can act on maps: an account, or a guest who joined one map by invite."""
 
@@ -310,14 +314,14 @@ class User(SQLModel, table=True):
     is_active: ClassVar[bool] = True
     is_anonymous: ClassVar[bool] = False
 
-    def get_id(self) -> str:
-        """The session's user id, stamped with the password: a new password ends every other
-        session (their stamp no longer matches; see web.auth.load_user)."""
-        return f"{self.id}:{self.stamp}"
+    # In every session cookie and compared on every request (web.auth.load_user): logging
+    # out or a new password changes it, which ends every copy of every cookie at once.
+    # The server default only filled the rows that existed before (migration 0003).
+    session_stamp: str = Field(default_factory=new_session_stamp, max_length=32,
+                               sa_column_kwargs={"server_default": ""})
 
-    @property
-    def stamp(self) -> str:
-        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_stamp}"
 
     @property
     def label(self) -> str:

@@ -213,13 +213,8 @@ def test_session_cookie_flags(client):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
     secure = client.post("/login", base_url="https://localhost", data={
         "username": "cookie", "password": "correct horse 1",
-        "csrf_token": _token(client)})
+        "csrf_token": csrf(client)})  # a new one: sign-up began a new session
     assert "Secure" in secure.headers["Set-Cookie"]
-
-
-def _token(client):
-    with client.session_transaction() as cookie:
-        return cookie["csrf_token"]
 
 
 def test_passwords_are_hashed_never_stored(client, app):

@@ -1,17 +1,20 @@
 """Migrations: a fresh database is built by them, they match the models (autogenerate finds
 nothing to do), and serving from an out-of-date database stops with a clear message."""
 
+import hashlib
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
 from sqlalchemy import create_engine, inspect
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 from argmap import db, schema
 from argmap.cli import main
 from argmap.domain.maps import get_map, load_map_data
+from argmap.models import Membership, User
 
 
 def test_migrations_match_the_models(tmp_path, databases):
@@ -104,3 +107,30 @@ def test_linked_premises_migration_carries_every_map_over_unchanged(engine):
     with engine.connect() as connection:
         left = connection.exec_driver_sql("SELECT kind FROM relation ORDER BY id").all()
     assert left == [("attack",)]
+
+
+def test_session_stamp_migration_keeps_members_and_current_sessions(engine):
+    """0003 adds the stored session stamp without copying the user table (a copy would
+    cascade to the memberships), and starts it at the stamp sessions already carry."""
+    with engine.begin() as connection:
+        command.upgrade(schema._config(connection), "0002")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(OLD_ROWS[0])
+        connection.exec_driver_sql(
+            "INSERT INTO \"user\" (id, username, display_name, password_hash, is_guest, "
+            "created_at) VALUES (7, 'olivia', 'Olivia', 'pbkdf2:sha256:1000$x$y', false, "
+            "'2026-01-01 00:00:00')")
+        connection.exec_driver_sql("INSERT INTO membership (map_id, user_id, role, created_at) "
+                                   "VALUES (1, 7, 'owner', '2026-01-01 00:00:00')")
+    schema.upgrade(engine)
+    with Session(engine) as session:
+        user = session.get(User, 7)
+        assert user is not None and user.get_id() == "7:" + hashlib.sha256(
+            b"pbkdf2:sha256:1000$x$y").hexdigest()[:16]  # as the old cookies have it
+        assert session.exec(select(Membership.role)).all() == ["owner"]
+    with engine.begin() as connection:
+        command.downgrade(schema._config(connection), "0002")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM membership").scalar() == 1
+        assert "session_stamp" not in {c["name"] for c in inspect(connection).get_columns(
+            "user")}

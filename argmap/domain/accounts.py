@@ -13,7 +13,15 @@ from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from argmap.errors import InvalidInput
-from argmap.models import LoginAttempt, NewPassword, SignUp, User, utcnow, validate
+from argmap.models import (
+    LoginAttempt,
+    NewPassword,
+    SignUp,
+    User,
+    new_session_stamp,
+    utcnow,
+    validate,
+)
 
 LOGIN_WINDOW = timedelta(minutes=10)
 LOGIN_LIMIT = 5  # failed attempts per name (and 4x that per address) per window
@@ -99,6 +107,13 @@ def set_password(session: Session, *, user: User, password: str) -> None:
         raise InvalidInput("guests have no password", field="username")
     values = validate(NewPassword, {"password": password or ""})
     user.password_hash = hash_password(values.password)
+    end_sessions(session, user=user)
+
+
+def end_sessions(session: Session, *, user: User) -> None:
+    """Every session of this user ends (their cookies carry the old stamp): at logout, and
+    with a new password."""
+    user.session_stamp = new_session_stamp()
     session.add(user)
     session.flush()
 

@@ -5,11 +5,18 @@ from typing import cast
 from urllib.parse import unquote
 
 from flask import Blueprint, Flask, abort, redirect, render_template, request, url_for
+from flask import session as cookie
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
 from argmap import db
 from argmap.domain.access import guest_is_valid
-from argmap.domain.accounts import TooManyAttempts, change_password, check_login, sign_up
+from argmap.domain.accounts import (
+    TooManyAttempts,
+    change_password,
+    check_login,
+    end_sessions,
+    sign_up,
+)
 from argmap.domain.leaving import delete_account, owned_maps
 from argmap.errors import InvalidInput
 from argmap.models import User
@@ -24,10 +31,18 @@ def load_user(session_id: str) -> User | None:
     session = db.session()
     user_id, _, stamp = session_id.partition(":")
     user = session.get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or not hmac.compare_digest(user.stamp, stamp):
-        return None  # unknown, or the password changed since this session began
+    # The row is loaded anyway to know who this is; the stamp costs no query of its own.
+    if user is None or not hmac.compare_digest(user.session_stamp, stamp):
+        return None  # unknown, or logged out (or a new password) since this session began
     # A guest's access ends with their invite link.
     return user if guest_is_valid(session, user=user) else None
+
+
+def begin_session(user: User) -> None:
+    """Log in with a new session: nothing from before it is kept (a CSRF token planted in
+    this browser before the login is no use after it)."""
+    cookie.clear()
+    login_user(user)
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -73,7 +88,7 @@ def signup():
         form = FormState(values, field_error(exc, (*values, "password"), "username"))
         return render_template("auth/signup.html", form=form,
                                next=request.form.get("next")), 422
-    login_user(user)
+    begin_session(user)
     return redirect(safe_next(request.form.get("next"), url_for("maps.index")), 303)
 
 
@@ -94,7 +109,7 @@ def login():
         return render_template("auth/login.html", form=form,
                                next=request.form.get("next")), status
     session.commit()
-    login_user(user)
+    begin_session(user)
     return redirect(safe_next(request.form.get("next"), url_for("maps.index")), 303)
 
 
@@ -131,6 +146,7 @@ def delete_account_route():
     if failed:
         return failed
     logout_user()
+    cookie.clear()
     return redirect(url_for("maps.index"), 303)
 
 
@@ -169,7 +185,14 @@ def _account_page(status: int = 200, **forms: FormState):
 
 @bp.post("/logout")
 def logout():
+    """End the session here and every copy of its cookie, on every worker: the user's stamp
+    changes (so this logs out the user's other browsers too)."""
+    if current() is not None:
+        session = db.session()
+        with db.transaction(session):
+            end_sessions(session, user=_signed_in_object())
     logout_user()
+    cookie.clear()
     return redirect(url_for("maps.index"), 303)
 
 

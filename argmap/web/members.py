@@ -2,7 +2,6 @@
 only), and joining through an invite link (anyone holding it)."""
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_login import login_user
 
 from argmap import db
 from argmap.domain.access import (
@@ -22,7 +21,7 @@ from argmap.domain.accounts import add_guest
 from argmap.domain.maps import delete_map
 from argmap.errors import InvalidInput
 from argmap.models import ident, utcnow, whole_number
-from argmap.web.auth import current, signed_in
+from argmap.web.auth import begin_session, current, signed_in
 from argmap.web.guard import load_map
 from argmap.web.page import FormState, field_error, map_url
 
@@ -132,9 +131,10 @@ def accept(token: str):
     invite, found = find_invite(session, token=token)
     user = current()
     values = {"name": request.form.get("name", "")}
+    as_guest = request.form.get("as") == "guest" or user is None
     try:
         with db.transaction(session):
-            if request.form.get("as") == "guest" or user is None:
+            if as_guest or user is None:
                 user = add_guest(session, name=values["name"], invite_id=ident(invite))
             elif user.is_guest and user.invite_id != invite.id:
                 raise InvalidInput("you are a guest of another map; log out first",
@@ -142,5 +142,6 @@ def accept(token: str):
             join(session, invite=invite, user=user)
     except InvalidInput as exc:
         return join_page(token, FormState(values, field_error(exc, ("name",), "name")), 422)
-    login_user(user)
+    if as_guest:
+        begin_session(user)  # a new guest, in a new session
     return redirect(map_url(found.slug), 303)
