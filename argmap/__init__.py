@@ -30,6 +30,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         RENDER_NODE_LIMIT=600,  # larger views get a message suggesting a focused view
         # werkzeug's method name; the test suite sets a cheap one through the environment.
         PASSWORD_HASH_METHOD=os.environ.get("ARGMAP_PASSWORD_HASH") or "scrypt",
+        # Logins and sign-ups one address makes before it backs off (domain/backoff.py).
+        LOGIN_ADDRESS_LIMIT=int(os.environ.get("ARGMAP_ADDRESS_LIMIT") or 20),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024 + 64 * 1024,  # an import file plus form overhead
     )
     if test_config is None:

@@ -340,7 +340,8 @@ class NewPassword(SQLModel):
 
 class LoginAttempt(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(sa_type=String(120), index=True)  # "name:<username>" or "addr:<ip>"
+    # "name:<username>", "known:<username>" (from a known browser) or "addr:<ip>"
+    key: str = Field(sa_type=String(120), index=True)
     at: datetime = Field(default_factory=utcnow, index=True)
 
 

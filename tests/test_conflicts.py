@@ -106,10 +106,10 @@ def test_a_token_from_another_session_is_refused(app, two):
 
 
 def test_login_is_rate_limited(app, client):
-    sign_up(client, "mina")
-    post(client, "/logout")
+    sign_up(app.test_client(), "mina")
     for _ in range(5):
         assert log_in(client, "mina", "wrong password!").status_code == 422
     blocked = log_in(client, "mina")  # even the right password, for now
-    assert blocked.status_code == 429 and "too many failed logins" in \
+    assert blocked.status_code == 429 and blocked.headers["Retry-After"] == "15"
+    assert "too many failed logins for this username; try again in 15 seconds" in \
         blocked.get_data(as_text=True)

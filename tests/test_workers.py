@@ -55,8 +55,16 @@ class Visitor:
 
     def __init__(self, url: str):
         self.url = url
+        self.cookies = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+            urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def copy(self) -> "Visitor":
+        """Another browser holding this one's cookies as they are."""
+        other = Visitor(self.url)
+        for cookie in self.cookies:
+            other.cookies.set_cookie(cookie)
+        return other
 
     def page(self, path: str) -> str:
         with self.opener.open(self.url + path, timeout=60) as reply:
@@ -84,6 +92,11 @@ def test_two_workers_share_sessions_and_edits(gunicorn):
     for _ in range(12):  # each request may land on either worker
         outline = owner.page("/maps/workers?view=outline")
         assert "Seen by every worker." in outline and "Signed in as" in outline
+    copied = owner.copy()
+    assert "Signed in as" in copied.page("/")
+    owner.form("/logout", {})
+    for _ in range(6):  # logging out through one worker ends the cookie on both
+        assert "Signed in as" not in copied.page("/")
 
 
 def test_invites_and_login_limits_hold_across_workers(gunicorn):
@@ -96,13 +109,15 @@ def test_invites_and_login_limits_hold_across_workers(gunicorn):
     guest.form(link, {"as": "guest", "name": "Gus"})
     for _ in range(6):  # each request may land on either worker
         assert "Shared" in guest.page("/maps/shared?view=outline")
-    statuses = []
-    for _ in range(7):
+    statuses, waits = [], []
+    for _ in range(7):  # within the first wait (15 s) of the fifth failure
         try:
             Visitor(gunicorn).form("/login", {"username": "olivia", "password": "wrong"})
         except urllib.error.HTTPError as exc:
             statuses.append(exc.code)
+            waits.append(exc.headers.get("Retry-After"))
     assert statuses == [422] * 5 + [429] * 2
+    assert all(wait and 0 < int(wait) <= 15 for wait in waits[5:]), waits
 
 
 def test_concurrent_editors_lose_nothing(gunicorn, server_database):

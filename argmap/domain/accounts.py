@@ -1,35 +1,24 @@
-"""Accounts and named guests, password hashing and login rate limiting.
+"""Accounts and named guests, password hashing, and the back-off on logins and sign-ups.
 
 Passwords are hashed with scrypt (werkzeug's default) and never stored or logged in plain
-text. Failed logins are counted in the database, so every worker process sees the same count.
+text. Attempts are counted in the database, so every worker process sees the same count.
 """
 
 import secrets
-from datetime import datetime, timedelta
 
 from flask import current_app, has_app_context
-from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from argmap.domain import backoff
 from argmap.errors import InvalidInput
 from argmap.models import (
-    LoginAttempt,
     NewPassword,
     SignUp,
     User,
     new_session_stamp,
-    utcnow,
     validate,
 )
-
-LOGIN_WINDOW = timedelta(minutes=10)
-LOGIN_LIMIT = 5  # failed attempts per name (and 4x that per address) per window
-
-
-class TooManyAttempts(InvalidInput):
-    pass
-
 
 _DUMMY_HASHES: dict[str, str] = {}
 
@@ -75,30 +64,38 @@ def add_guest(session: Session, *, name: str, invite_id: int) -> User:
     return guest
 
 
-def _failures(session: Session, key: str, now: datetime) -> int:
-    return session.exec(select(func.count(col(LoginAttempt.id))).where(
-        LoginAttempt.key == key, LoginAttempt.at > now - LOGIN_WINDOW)).one()
+def login_name(username: str) -> str:
+    """A username as typed at login, as it is stored."""
+    return (username or "").strip().lower()[:40]
 
 
-def check_login(session: Session, *, username: str, password: str, address: str) -> User:
-    """The account for these credentials; each failure is counted, and too many lock the
-    name (and the address) for the rest of the window. The caller commits either way."""
-    now = utcnow()
-    name_key, addr_key = f"name:{(username or '').strip().lower()[:40]}", f"addr:{address}"
-    if (_failures(session, name_key, now) >= LOGIN_LIMIT
-            or _failures(session, addr_key, now) >= LOGIN_LIMIT * 4):
-        raise TooManyAttempts("too many failed logins; wait ten minutes and try again",
-                              field="username")
-    user = session.exec(select(User).where(User.username == name_key[5:],
+def _address_key(address: str) -> str:
+    return f"addr:{address[:100]}"
+
+
+def check_login(session: Session, *, username: str, password: str, address: str,
+                known: bool = False) -> User:
+    """The account for these credentials. Failures back off (see backoff.py) per account
+    and per address; a browser `known` to have logged in to this account before has a
+    back-off of its own instead, so strangers' failures never keep its owner out. The
+    caller commits either way, to keep the counts."""
+    at = backoff.now()
+    name = login_name(username)
+    own, addr_key = (f"known:{name}" if known else f"name:{name}"), _address_key(address)
+    checks = [(own, backoff.ACCOUNT, "too many failed logins for this username")]
+    if not known:
+        checks.append((addr_key, backoff.address_limit(),
+                       "too many failed logins from your network address"))
+    backoff.refuse_early(session, checks, at, field="username")
+    user = session.exec(select(User).where(User.username == name,
                                            col(User.is_guest).is_(False))).first()
     # An unknown name costs a hash too, so the answer's time doesn't tell which names exist.
     stored = user.password_hash if user is not None and user.password_hash else _dummy_hash()
     if not check_password_hash(stored, password or "") or user is None \
             or not user.password_hash:
-        session.add(LoginAttempt(key=name_key, at=now))
-        session.add(LoginAttempt(key=addr_key, at=now))
+        backoff.count(session, [own, addr_key], at)
         raise InvalidInput("wrong username or password", field="password")
-    session.execute(delete(LoginAttempt).where(col(LoginAttempt.key) == name_key))
+    backoff.forget(session, own)
     return user
 
 

@@ -10,16 +10,12 @@ from flask_login import LoginManager, current_user, login_required, login_user, 
 
 from argmap import db
 from argmap.domain.access import guest_is_valid
-from argmap.domain.accounts import (
-    TooManyAttempts,
-    change_password,
-    check_login,
-    end_sessions,
-    sign_up,
-)
+from argmap.domain.accounts import change_password, check_login, end_sessions, login_name, sign_up
+from argmap.domain.backoff import TooManyAttempts
 from argmap.domain.leaving import delete_account, owned_maps
 from argmap.errors import InvalidInput
 from argmap.models import User
+from argmap.web import browsers
 from argmap.web.page import FormState, field_error
 
 bp = Blueprint("auth", __name__)
@@ -89,7 +85,8 @@ def signup():
         return render_template("auth/signup.html", form=form,
                                next=request.form.get("next")), 422
     begin_session(user)
-    return redirect(safe_next(request.form.get("next"), url_for("maps.index")), 303)
+    return browsers.remember(redirect(safe_next(request.form.get("next"),
+                                                url_for("maps.index")), 303), user.username or "")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -97,20 +94,28 @@ def login():
     if request.method == "GET":
         return render_template("auth/login.html", form=None, next=request.args.get("next"))
     values = {"username": request.form.get("username", "")}
+    name = login_name(values["username"])
     session = db.session()
     try:
-        user = check_login(session, username=values["username"],
-                           password=request.form.get("password", ""),
-                           address=request.remote_addr or "unknown")
+        user = check_login(session, username=name, password=request.form.get("password", ""),
+                           address=request.remote_addr or "unknown",
+                           known=browsers.is_known(name))
     except InvalidInput as exc:
         session.commit()  # keep the count of failed attempts
         form = FormState(values, field_error(exc, ("username", "password"), "password"))
-        status = 429 if isinstance(exc, TooManyAttempts) else 422
-        return render_template("auth/login.html", form=form,
-                               next=request.form.get("next")), status
+        return _refused(render_template("auth/login.html", form=form,
+                                        next=request.form.get("next")), exc)
     session.commit()
     begin_session(user)
-    return redirect(safe_next(request.form.get("next"), url_for("maps.index")), 303)
+    return browsers.remember(redirect(safe_next(request.form.get("next"),
+                                                url_for("maps.index")), 303), name)
+
+
+def _refused(page: str, exc: InvalidInput):
+    """A 422 with the form; a 429 saying when to try again (the server never waits)."""
+    if isinstance(exc, TooManyAttempts):
+        return page, 429, {"Retry-After": str(exc.retry_after)}
+    return page, 422
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -160,27 +165,27 @@ def _after_password(form: str, fields: tuple[str, ...], wrong: str, change):
     session = db.session()
     try:
         with db.transaction(session):
-            try:
+            try:  # a signed-in browser has logged in to this account: it is known
                 check_login(session, username=user.username or "",
                             password=request.form.get(fields[0], ""),
-                            address=request.remote_addr or "unknown")
+                            address=request.remote_addr or "unknown", known=True)
             except InvalidInput as exc:
                 session.commit()  # keep the count of failed attempts
                 raise InvalidInput(str(exc) if isinstance(exc, TooManyAttempts) else wrong,
                                    field=fields[0]) from exc
             change(session, user)
     except InvalidInput as exc:
-        status = 429 if isinstance(exc.__cause__, TooManyAttempts) else 422
-        return _account_page(status=status,
-                             **{form: FormState({}, field_error(exc, fields, fields[0]))})
+        page, _ = _account_page(**{form: FormState({}, field_error(exc, fields, fields[0]))})
+        cause = exc.__cause__
+        return _refused(page, cause if isinstance(cause, TooManyAttempts) else exc)
     return None
 
 
-def _account_page(status: int = 200, **forms: FormState):
+def _account_page(**forms: FormState):
     user = _signed_in_object()
     alone, shared = owned_maps(db.session(), user=user) if not user.is_guest else ([], [])
     return render_template("auth/account.html", forms=forms, alone=alone,
-                           shared=shared), status
+                           shared=shared), 200
 
 
 @bp.post("/logout")
