@@ -1,8 +1,10 @@
 """Failed logins back off instead of locking: a growing, bounded wait that the server asks for
 (429, Retry-After) and never sleeps through; the owner's own browser is never kept out by a
-stranger's failures."""
+stranger's failures; sign-ups count against the address and cost a hash either way."""
 
 import re
+import statistics
+import time
 from datetime import timedelta
 
 import pytest
@@ -131,3 +133,46 @@ def test_the_account_page_backs_off_like_a_login(client, app, clock):
     assert reply.status_code == 429 and reply.headers["Retry-After"] == "15"
     assert 'id="delete-account-password-error"' in reply.get_data(as_text=True)
     assert "Signed in as" in client.get("/").get_data(as_text=True)  # nothing was deleted
+
+
+def sign_up_as(client, username: str):
+    return post(client, "/signup", {"username": username, "display_name": username.title(),
+                                    "password": "correct horse 1"})
+
+
+def test_every_sign_up_counts_against_the_address_taken_name_or_new(app, clock):
+    sign_up(browser(app, "192.0.2.5"), "mina")
+    for i in range(9):
+        taken = sign_up_as(browser(app, "192.0.2.5"), "mina")
+        assert taken.status_code == 422
+        assert 'id="signup-username-error">this username is taken' in taken.get_data(
+            as_text=True)
+        assert sign_up_as(browser(app, "192.0.2.5"), f"new{i}").status_code == 303
+    assert sign_up_as(browser(app, "192.0.2.5"), "new9").status_code == 303  # the 20th
+    refused = sign_up_as(browser(app, "192.0.2.5"), "new10")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "15"
+    assert 'id="signup-username-error">too many attempts from your network address' in html
+    assert refused_for(log_in(browser(app, "192.0.2.5"), "mina")) == 15  # one limit
+    assert sign_up_as(browser(app, "192.0.2.6"), "new10").status_code == 303
+    clock.advance(15)
+    assert sign_up_as(browser(app, "192.0.2.5"), "new11").status_code == 303
+
+
+def test_a_taken_name_costs_the_same_hash_as_a_new_one(client, app):
+    """Enumeration by timing, as for logins (tests/test_hardening.py): the password is hashed
+    before the name is looked up. Medians of CPU time of this process, with a slow hash."""
+    app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:200000"
+    sign_up(client, "olivia")
+
+    def cpu(username: str, status: int) -> float:
+        start = time.process_time()
+        assert sign_up_as(app.test_client(), username).status_code == status
+        return time.process_time() - start
+
+    taken, new = [], []
+    for i in range(5):  # interleaved, so that a busier moment weighs on both
+        taken.append(cpu("olivia", 422))
+        new.append(cpu(f"newcomer{i}", 303))
+    known, unknown = statistics.median(taken), statistics.median(new)
+    assert 0.6 * known < unknown < 1.6 * known, (taken, new)

@@ -38,15 +38,26 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=method)
 
 
-def sign_up(session: Session, *, username: str, display_name: str, password: str) -> User:
+def sign_up(session: Session, *, username: str, display_name: str, password: str,
+            address: str) -> User:
+    """A new account. Whether a name is taken can't be hidden from whoever asks for it, so
+    asking is made expensive: every attempt counts against the address's back-off, and the
+    password is hashed before the name is looked up (a taken name answers no faster). The
+    caller commits either way, to keep the count."""
     values = validate(SignUp, {"username": (username or "").strip().lower(),
                                "display_name": " ".join((display_name or "").split()),
                                "password": password or ""})
+    at, key = backoff.now(), _address_key(address)
+    backoff.refuse_early(session, [(key, backoff.address_limit(),
+                                     "too many attempts from your network address")],
+                         at, field="username")
+    backoff.count(session, [key], at)
+    password_hash = hash_password(values.password)
     taken = session.exec(select(User.id).where(User.username == values.username)).first()
     if taken is not None:
         raise InvalidInput("this username is taken", field="username")
     user = User(username=values.username, display_name=values.display_name,
-                password_hash=hash_password(values.password))
+                password_hash=password_hash)
     session.add(user)
     session.flush()
     return user

@@ -78,12 +78,14 @@ def signup():
         return render_template("auth/signup.html", form=None, next=request.args.get("next"))
     session = db.session()
     try:
-        with db.transaction(session):
-            user = sign_up(session, password=request.form.get("password", ""), **values)
+        user = sign_up(session, password=request.form.get("password", ""),
+                       address=request.remote_addr or "unknown", **values)
     except InvalidInput as exc:
+        session.commit()  # keep the count of attempts (nothing else was stored)
         form = FormState(values, field_error(exc, (*values, "password"), "username"))
-        return render_template("auth/signup.html", form=form,
-                               next=request.form.get("next")), 422
+        return _refused(render_template("auth/signup.html", form=form,
+                                        next=request.form.get("next")), exc)
+    session.commit()
     begin_session(user)
     return browsers.remember(redirect(safe_next(request.form.get("next"),
                                                 url_for("maps.index")), 303), user.username or "")
