@@ -123,6 +123,7 @@ def test_session_stamp_migration_keeps_members_and_current_sessions(engine):
         connection.exec_driver_sql("INSERT INTO membership (map_id, user_id, role, created_at) "
                                    "VALUES (1, 7, 'owner', '2026-01-01 00:00:00')")
     schema.upgrade(engine)
+    assert "session_stamp" in {c["name"] for c in inspect(engine).get_columns("user")}
     with Session(engine) as session:
         user = session.get(User, 7)
         assert user is not None and user.get_id() == "7:" + hashlib.sha256(

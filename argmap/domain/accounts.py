@@ -12,13 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from argmap.domain import backoff
 from argmap.errors import InvalidInput
-from argmap.models import (
-    NewPassword,
-    SignUp,
-    User,
-    new_session_stamp,
-    validate,
-)
+from argmap.models import NewPassword, SignUp, User, new_session_stamp, validate
 
 _DUMMY_HASHES: dict[str, str] = {}
 
