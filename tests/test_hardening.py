@@ -24,7 +24,7 @@ from argmap.domain.maps import get_map
 from argmap.errors import MapFileError
 from argmap.formats import read, write
 from argmap.formats.mapfile import load_map_file
-from argmap.models import Map, Node, utcnow
+from argmap.models import Map, Node, User, utcnow
 from tests.helpers import (
     UNDRAWABLE,
     csrf,
@@ -641,6 +641,36 @@ def test_racing_changes_give_one_success_and_one_conflict(app, two, race):
             assert left is not None and left.text == winner[3]["text"].format(i=i), i
         else:
             assert left is None, i
+
+
+def test_a_username_taken_meanwhile_is_taken_not_a_500(app, client, request):
+    """Another sign-up commits the same name between this one's check and its insert."""
+    if request.config.getoption("db") != "postgresql":
+        pytest.skip("SQLite holds the write lock from the attempt's count on, so no other "
+                    "sign-up can commit between the check and the insert")
+    engine = app.extensions["argmap.engine"]
+    raced = []
+
+    def rival(_conn, _cursor, statement, *_args):
+        if statement.lstrip().replace('"', '').startswith("INSERT INTO user ") and not raced:
+            raced.append(True)
+            with engine.connect() as other:
+                other.execute(User.__table__.insert().values(
+                    username="olivia", display_name="Rival", password_hash="x",
+                    is_guest=False, created_at=utcnow()))
+                other.commit()
+
+    event.listen(engine, "before_cursor_execute", rival)
+    try:
+        reply = post(client, "/signup", {"username": "olivia", "display_name": "Olivia",
+                                         "password": "correct horse 1"})
+    finally:
+        event.remove(engine, "before_cursor_execute", rival)
+    assert raced and reply.status_code == 422, reply.status_code
+    assert "this username is taken" in reply.get_data(as_text=True)
+    with app.app_context():
+        names = db.session().exec(select(User.display_name)).all()
+    assert names == ["Rival"]
 
 
 def test_an_unknown_username_costs_a_hash_too(client, app):

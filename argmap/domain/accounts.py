@@ -7,6 +7,7 @@ text. Attempts are counted in the database, so every worker process sees the sam
 import secrets
 
 from flask import current_app, has_app_context
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -52,8 +53,11 @@ def sign_up(session: Session, *, username: str, display_name: str, password: str
         raise InvalidInput("this username is taken", field="username")
     user = User(username=values.username, display_name=values.display_name,
                 password_hash=password_hash)
-    session.add(user)
-    session.flush()
+    try:
+        with session.begin_nested():  # the attempt's count stays if the insert fails
+            session.add(user)
+    except IntegrityError:  # another sign-up took the name since the check above
+        raise InvalidInput("this username is taken", field="username") from None
     return user
 
 
