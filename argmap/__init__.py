@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         READER_DRAWING_SECONDS=30.0,
         MAP_READERS_DRAWING_SECONDS=120.0,
         RENDER_NODE_LIMIT=600,  # larger views get a message suggesting a focused view
+        IMPORT_TIMEOUT=10.0,  # seconds an import may take (reading, checking, storing)
         # werkzeug's method name; the test suite sets a cheap one through the environment.
         PASSWORD_HASH_METHOD=os.environ.get("ARGMAP_PASSWORD_HASH") or "scrypt",
         # Logins and sign-ups one address makes before it backs off (domain/backoff.py).

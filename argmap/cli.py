@@ -24,7 +24,7 @@ from argmap.domain.maps import attach_text, get_map, import_map, load_map_data
 from argmap.domain.ratings import base_scores
 from argmap.errors import ArgmapError, MapFileError, NotFound
 from argmap.evaluate import MARKS, READINGS, evaluate
-from argmap.formats import READERS, SUFFIXES, WRITERS, write
+from argmap.formats import READERS, SUFFIXES, WRITERS, Budget, write
 from argmap.formats.mapfile import load_map_file
 from argmap.mapdata import MapData
 from argmap.models import Map, ident
@@ -228,8 +228,9 @@ def import_command(file: str, fmt: str | None, slug: str | None) -> None:
     session = db.session()
     db.create_schema(db.engine())
     with db.transaction(session):
-        new_map, found, warnings = import_file(session, raw=raw, name=file, fmt=fmt,
-                                               slug=slug)
+        new_map, found, warnings = import_file(
+            session, raw=raw, name=file, fmt=fmt, slug=slug,
+            budget=Budget(file, current_app.config["IMPORT_TIMEOUT"]))
         # Maps imported on the command line have no owner, like the seeds: public, read-only.
         new_map.visibility = "public"
     for warning in warnings:

@@ -5,6 +5,7 @@ paragraph; the passage it marks is the sentence (or sentences) that contain the 
 """
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from argmap.errors import InvalidInput
@@ -25,19 +26,40 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def resolve_passage(text: str, *, paragraph: int | None, quote: str) -> tuple[int, int]:
-    spans = paragraphs(text)
+def resolve_passage(text: str, *, paragraph: int | None, quote: str,
+                    spans: list[tuple[int, int]] | None = None) -> tuple[int, int]:
+    """The sentence(s) around the first occurrence of `quote` inside a paragraph (the given
+    one, or any). `spans` are paragraphs(text), when the caller anchors many nodes."""
+    spans = paragraphs(text) if spans is None else spans
     if paragraph is not None:
         if not 1 <= paragraph <= len(spans):
             raise InvalidInput(f"paragraph {paragraph} does not exist (the text has "
                                f"{len(spans)} paragraphs)", field="passage")
         spans = [spans[paragraph - 1]]
-    for start, end in spans:
-        at = text.find(quote, start, end)
-        if at >= 0:
-            return _sentence_around(text, start, end, at, at + len(quote))
+    found = _first_inside(text, spans, quote)
+    if found is not None:
+        start, end, at = found
+        return _sentence_around(text, start, end, at, at + len(quote))
     where = f"paragraph {paragraph}" if paragraph is not None else "the text"
     raise InvalidInput(f"the phrase {quote!r} does not occur in {where}", field="passage")
+
+
+def _first_inside(text: str, spans: list[tuple[int, int]], quote: str):
+    """(start, end) of the first paragraph holding `quote`, and where it is in the text.
+    Searching the whole text, then skipping to the next paragraph, visits only paragraphs
+    where the quote occurs (searching each in turn costs every paragraph, for every node)."""
+    if not spans:
+        return None
+    limit = spans[-1][1]
+    at = text.find(quote, spans[0][0], limit)
+    while at >= 0:
+        i = bisect_right(spans, (at, limit)) - 1  # the paragraph starting at or before
+        if at + len(quote) <= spans[i][1]:
+            return spans[i][0], spans[i][1], at
+        if i + 1 == len(spans):
+            return None
+        at = text.find(quote, spans[i + 1][0], limit)
+    return None
 
 
 def _sentence_around(text: str, p_start: int, p_end: int, q_start: int, q_end: int):

@@ -104,6 +104,7 @@ def check_step(step: RelationData, context: StepContext) -> None:
     for premise in step.premises:
         if not context.has_node(premise):
             raise unknown_premise(premise, step)
+    conclusion = step.target  # what the premises argue about
     if step.is_undercut:
         target = context.step(step.target)
         if target is None or target.kind != RelationKind.SUPPORT:
@@ -112,13 +113,13 @@ def check_step(step: RelationData, context: StepContext) -> None:
                              field="relation")
         if set(step.premises) & {*target.premises, target.target}:
             raise _broken(step, OWN_STEP, key=first, field="relation")
+        conclusion = target.ref  # built once: a linked step's ref is as long as its premises
     elif not context.has_node(step.target):
         raise unknown_target(step.premises[0], step.target, step)  # first, as there are some
     elif step.target in step.premises:
         raise _broken(step, "a node cannot support or attack itself", key=first, field="target")
     for premise in step.premises:
-        target = context.step(step.target) if step.is_undercut else None
-        if context.taken(premise, target.ref if target else step.target):
+        if context.taken(premise, conclusion):
             raise _broken(step, f"{premise!r} already argues about {step.target!r} in another "
                              "step; a node takes part in one step per conclusion", key=premise,
                              field="premise" if step.is_linked else "target")
@@ -134,16 +135,23 @@ def _keys(items: Iterable[NodeData] | Iterable[SourceData], what: str) -> set[st
     return seen
 
 
-def check_map(data: MapData) -> None:
-    """Every rule, for a whole map; the first broken one is raised."""
+def untimed() -> None:
+    """The `tick` of a check without a time budget."""
+
+
+def check_map(data: MapData, tick: Callable[[], None] = untimed) -> None:
+    """Every rule, for a whole map; the first broken one is raised. `tick` is called at every
+    node and step (an import's time budget)."""
     if not data.nodes:
         raise RuleBroken("the map has no statements")
     check_details(data)
     sources = _keys(data.sources, "source id")
     for src in data.sources:
+        tick()
         check_source(src)
     nodes = _keys(data.nodes, "id")
     for node in data.nodes:
+        tick()
         check_node(node)
         if node.cites and node.cites not in sources:
             raise RuleBroken(f"{node.key!r} cites an unknown source {node.cites!r}",
@@ -155,6 +163,7 @@ def check_map(data: MapData) -> None:
                           step=lambda ref: steps.get(ref) or _known(by_ref, ref, steps),
                           taken=lambda premise, target: (premise, target) in taken)
     for step in _supports_first(data.relations):
+        tick()
         check_step(step, context)
         if step.is_undercut:
             undercut = context.step(step.target)

@@ -1,7 +1,8 @@
 """Moving maps between tools: argmap JSON, Argdown, AIF (AIFdb and OVA3) and Kialo text.
 
 `read` turns a file's bytes into a MapData (plus the source text and any warnings), naming
-the file and line (or JSON path) of every problem; `write` turns a map into text.
+the file and line (or JSON path) of every problem, within the limits and the time budget of an
+import (formats/base.py); `write` turns a map into text.
 """
 
 import json
@@ -9,7 +10,7 @@ import json
 from argmap.errors import MapFileError
 from argmap.formats.aif import read_aif, write_aif, write_ova
 from argmap.formats.argdown import read_argdown, write_argdown
-from argmap.formats.base import MAX_IMPORT_BYTES, Imported, decode
+from argmap.formats.base import MAX_IMPORT_BYTES, Budget, Imported, decode
 from argmap.formats.kialo import read_kialo
 from argmap.formats.native import read_json, write_json
 from argmap.mapdata import MapData
@@ -21,7 +22,8 @@ SUFFIXES = {"json": "json", "argdown": "argdown", "aif": "aif.json", "aif-ova": 
 MEDIA = {"json": "application/json", "argdown": "text/plain; charset=utf-8",
          "aif": "application/json", "aif-ova": "application/json"}
 
-__all__ = ["MAX_IMPORT_BYTES", "READERS", "WRITERS", "Imported", "detect", "read", "write"]
+__all__ = ["MAX_IMPORT_BYTES", "READERS", "WRITERS", "Budget", "Imported", "detect", "read",
+           "write"]
 
 
 def detect(text: str, name: str = "") -> str:
@@ -50,13 +52,16 @@ def detect(text: str, name: str = "") -> str:
     return "argdown"
 
 
-def read(raw: bytes, name: str, fmt: str | None = None) -> tuple[str, Imported]:
+def read(raw: bytes, name: str, fmt: str | None = None,
+         budget: Budget | None = None) -> tuple[str, Imported]:
+    """The file's format and contents; without a `budget`, the default one (IMPORT_SECONDS)."""
+    budget = budget or Budget(name)
     text = decode(raw, name)
     fmt = fmt or detect(text, name)
     if fmt not in READERS:
         raise MapFileError(name, f"unknown format {fmt!r} (expected one of "
                                  f"{', '.join(READERS)})")
-    return fmt, READERS[fmt](text, name)
+    return fmt, READERS[fmt](text, name, budget)
 
 
 def write(data: MapData, fmt: str, source_text: str | None = None) -> str:

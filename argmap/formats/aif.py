@@ -13,7 +13,15 @@ import json
 from pathlib import Path
 
 from argmap.errors import MapFileError
-from argmap.formats.base import Imported, check_map, citation_of, citations, load_json
+from argmap.formats.base import (
+    Budget,
+    Imported,
+    check_map,
+    citation_of,
+    citations,
+    load_json,
+    within_limits,
+)
 from argmap.mapdata import MapData, NodeData, RelationData
 from argmap.render import to_dot
 from argmap.render.run import OUTPUT_STAGE, Deadline, dot_version, layout
@@ -113,7 +121,7 @@ def write_ova(data: MapData, source_text: str | None = None, *,
                       ensure_ascii=False, indent=2) + "\n"
 
 
-def read_aif(text: str, name: str) -> Imported:
+def read_aif(text: str, name: str, budget: Budget) -> Imported:
     raw = load_json(text, name)
     base, source_text = "$", None
     if isinstance(raw, dict) and "AIF" in raw:  # the OVA3 wrapper (its text is HTML: unused)
@@ -124,6 +132,7 @@ def read_aif(text: str, name: str) -> Imported:
     warnings: list[str] = []
     nodes, paths = {}, {}
     for i, node in enumerate(raw["nodes"]):
+        budget()
         path = f"{base}.nodes[{i}]"
         if not isinstance(node, dict) or "nodeID" not in node or "type" not in node:
             raise MapFileError(name, f"{path}: a node needs 'nodeID' and 'type'")
@@ -139,6 +148,9 @@ def read_aif(text: str, name: str) -> Imported:
             raise MapFileError(name, f"{path}.nodeID: the id {node_id!r} is used twice "
                                      f"(first at {paths[node_id]})")
         nodes[node_id], paths[node_id] = node, path
+    statements = [i for i, n in nodes.items() if n["type"] == "I"]
+    within_limits(name, nodes=len(statements),
+                  steps=sum(1 for n in nodes.values() if n["type"] in ("RA", "CA")))
     skipped = sorted({n["type"] for n in nodes.values() if n["type"] not in MODELLED})
     if skipped:
         count = sum(1 for n in nodes.values() if n["type"] not in MODELLED)
@@ -147,6 +159,7 @@ def read_aif(text: str, name: str) -> Imported:
     into: dict[str, list[str]] = {i: [] for i in nodes}
     out_of: dict[str, list[str]] = {i: [] for i in nodes}
     for i, e in enumerate(raw["edges"]):
+        budget()
         path = f"{base}.edges[{i}]"
         if not isinstance(e, dict):
             raise MapFileError(name, f"{path}: expected an object")
@@ -156,17 +169,18 @@ def read_aif(text: str, name: str) -> Imported:
                 raise MapFileError(name, f"{path}.{label}: no node with the id {end!r}")
         out_of[source].append(target)
         into[target].append(source)
-    statements = [i for i, n in nodes.items() if n["type"] == "I"]
-    keys = {}
+    keys, used = {}, set()  # a set: `in keys.values()` scans them all, for every node
     for node_id in statements:
         extra = nodes[node_id].get("argmap") or {}
         key = str(extra.get("key") or f"i{node_id}")
-        keys[node_id] = key if key not in keys.values() else f"i{node_id}"
+        keys[node_id] = key if key not in used else f"i{node_id}"
+        used.add(keys[node_id])
     cites, sources = citations({keys[i]: (nodes[i].get("argmap") or {}).get("citation")
                                 for i in statements
                                 if isinstance(nodes[i].get("argmap"), dict)})
     data_nodes = []
     for node_id in statements:
+        budget()
         node = nodes[node_id]
         kind = (node.get("argmap") or {}).get("kind")
         if kind not in ("thesis", "claim", "evidence", "rebuttal"):
@@ -183,6 +197,7 @@ def read_aif(text: str, name: str) -> Imported:
     relations: list[RelationData] = []
     refs: dict[str, str] = {}
     for scheme_id, node in nodes.items():
+        budget()
         if node["type"] != "RA":
             continue
         premises = [keys[s] for s in into[scheme_id] if s in keys]
@@ -196,6 +211,7 @@ def read_aif(text: str, name: str) -> Imported:
         relations.append(rel)
         refs[scheme_id] = rel.ref
     for scheme_id, node in nodes.items():
+        budget()
         if node["type"] != "CA":
             continue
         attackers = tuple(keys[s] for s in into[scheme_id] if s in keys)
@@ -217,5 +233,5 @@ def read_aif(text: str, name: str) -> Imported:
     data = MapData(slug="aif-map", title="Imported AIF map", nodes=tuple(data_nodes),
                    relations=tuple(relations), sources=tuple(sources))
     key_paths = {keys[i]: paths[i] for i in statements}
-    check_map(data, name, lambda key: key_paths.get(key))
+    check_map(data, name, budget, lambda key: key_paths.get(key))
     return Imported(data, source_text=source_text, warnings=warnings)

@@ -15,7 +15,16 @@ import re
 import yaml
 
 from argmap.errors import MapFileError
-from argmap.formats.base import MAX_DEPTH, Imported, NoAliases, check_map, citation_of, citations
+from argmap.formats.base import (
+    MAX_DEPTH,
+    Budget,
+    Imported,
+    check_map,
+    citation_of,
+    citations,
+    load_yaml,
+    within_limits,
+)
 from argmap.mapdata import MapData, NodeData, RelationData
 
 KIND_TAGS = ("thesis", "claim", "evidence", "rebuttal")
@@ -170,13 +179,52 @@ def write_argdown(data: MapData) -> str:
 RELATION = re.compile(r"^(<\+|\+>|<-|->|<_|_>|\+|-|_|><)\s+(.*)$")
 ELEMENT = re.compile(r"^(\[([^\]]+)\]|<([^>]+)>)(?::\s*(.*))?$")
 TAG = re.compile(r"#\(([^)]*)\)|#([\w-]+)")
+WORD_TAG = re.compile(r"#([\w-]+)")
 PCS_LINE = re.compile(r"^\((\d+)\)\s+(.*)$")
 
 
+def _inference(line: str) -> bool:
+    """An inference line, `----` or `-- text --`. The pattern -{2,}.*-{2,} says the same, but
+    backtracks over a long run of dashes in cubic time."""
+    return len(line) >= 4 and line.startswith("--") and line.endswith("--")
+
+
+def _tags(raw: str) -> tuple[list[str], str]:
+    """An element's tags, and the element without them. After the last ")" no `#(...)` can
+    close, so only word tags are sought there: each "#(" would otherwise scan to the end."""
+    cut = raw.rfind(")") + 1
+    head, tail = raw[:cut], raw[cut:]
+    tags = [a or b for a, b in TAG.findall(head)] + WORD_TAG.findall(tail)
+    return tags, TAG.sub("", head) + WORD_TAG.sub("", tail)
+
+
+class _Text:
+    """A statement's text as its parts (a first line, then continued lines), joined when read:
+    joining at every continued line would copy the text each time (quadratic)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = -1  # of the joined text, less one when empty
+
+    def add(self, part: str) -> None:
+        self.parts.append(part)
+        self.length += len(part) + 1
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
+
+    def __str__(self) -> str:
+        return " ".join(self.parts)
+
+    def same(self, text: str) -> bool:
+        return self.length == len(text) and str(self) == text
+
+
 class _Reader:
-    def __init__(self, text: str, name: str):
-        self.name, self.text = name, text
-        self.nodes: dict[str, dict] = {}  # title -> {kind, text, argument, line, tags}
+    def __init__(self, text: str, name: str, budget: Budget):
+        self.name, self.text, self.budget = name, text, budget
+        # title -> {kind, text, argument, line, tags (a dict, as an ordered set), citation}
+        self.nodes: dict[str, dict] = {}
         # kind, source (a title, or the titles of a linked step's premises), target, line
         self.relations: list[tuple[str, str | tuple[str, ...], str, int]] = []
         self.undercuts: list[tuple[str, str, str | None, int]] = []  # cutter, arg, concl
@@ -199,8 +247,8 @@ class _Reader:
             start = raw.index("{")
             citation = self.data(_restore(raw[start:]), line)
             raw = raw[:start]
-        tags = [a or b for a, b in TAG.findall(raw)]
-        raw = TAG.sub("", raw).strip()
+        tags, raw = _tags(raw)
+        raw = raw.strip()
         match = ELEMENT.match(raw)
         if match:
             title = (match.group(2) or match.group(3)).strip()
@@ -212,28 +260,29 @@ class _Reader:
             self.fail(line, "an element needs a title or a text")
         node = self.nodes.get(title)
         if node is None:
-            node = self.nodes[title] = {"kind": None, "text": "", "argument": argument,
-                                        "line": line, "tags": [], "citation": None}
+            node = self.nodes[title] = {"kind": None, "text": _Text(), "argument": argument,
+                                        "line": line, "tags": {}, "citation": None}
+            within_limits(self.name, nodes=len(self.nodes), line=line)
         if citation:
             node["citation"] = citation
         if text:
-            if node["text"] and node["text"] != text:
+            if node["text"] and not node["text"].same(text):
                 self.warn(line, f"[{title}] has a second text; the first one is kept")
-            else:
-                node["text"] = text
-        if self.heading and self.heading not in node["tags"]:
-            node["tags"].append(self.heading)
+            elif not node["text"]:
+                node["text"].add(text)
+        if self.heading:
+            node["tags"].setdefault(self.heading)
         for tag in tags:
             if tag in KIND_TAGS:
                 node["kind"] = tag
-            elif tag not in node["tags"]:
-                node["tags"].append(tag)
+            else:
+                node["tags"].setdefault(tag)
         return title
 
     def data(self, text: str, line: int) -> dict | None:
         """An element's {data}: argmap reads its citation, and warns about the rest."""
         try:
-            given = yaml.load(text, Loader=NoAliases)  # noqa: S506
+            given = load_yaml(text, self.budget)
         except yaml.YAMLError:
             given = None
         if isinstance(given, dict) and isinstance(given.get("citation"), dict):
@@ -253,7 +302,7 @@ class _Reader:
             if end is None:
                 self.fail(1, "the front matter (===) is never closed")
             try:
-                front = yaml.load("\n".join(lines[1:end]), Loader=NoAliases) or {}  # noqa: S506
+                front = load_yaml("\n".join(lines[1:end]), self.budget) or {}
             except yaml.YAMLError as exc:  # one line: the problem, not PyYAML's snippet
                 problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
                 self.fail(2, f"the front matter is not valid YAML: {problem}")
@@ -266,6 +315,7 @@ class _Reader:
         last_argument: str | None = None
         in_comment = False
         for number in range(start, len(lines)):
+            self.budget()
             line_no = number + 1
             raw = _hide(lines[number])
             if in_comment:
@@ -287,13 +337,13 @@ class _Reader:
                 self.heading = body.lstrip("#").strip()  # kept as a tag on what follows
                 stack.clear()
                 continue
-            if re.fullmatch(r"-{2,}.*-{2,}|-{4,}", body):
+            if _inference(body):
                 continue  # an inference line inside a premise-conclusion structure
             pcs_line = PCS_LINE.match(body)
             if pcs_line:
                 title = self.element(pcs_line.group(2), line_no)
                 previous = lines[number - 1].strip() if number else ""
-                if re.fullmatch(r"-{2,}.*-{2,}|-{4,}", previous):
+                if _inference(previous):
                     # The conclusion: the premises support it together (a linked step).
                     arg = pcs_argument or last_argument
                     if arg and arg != title:
@@ -328,11 +378,12 @@ class _Reader:
                     self.undercuts.append((source, target, context, line_no))
                 else:
                     self.relations.append((kind, source, target, line_no))
+                within_limits(self.name, steps=len(self.relations) + len(self.undercuts),
+                              line=line_no)
                 stack.append((indent, title, kind if not outgoing else None, parent))
                 continue
-            if indent and stack and not ELEMENT.match(TAG.sub("", body).strip()):
-                node = self.nodes[stack[-1][1]]  # a continued text
-                node["text"] = f"{node['text']} {body}".strip()
+            if indent and stack and not ELEMENT.match(_tags(body)[1].strip()):
+                self.nodes[stack[-1][1]]["text"].add(body)  # a continued text
                 continue
             title = self.element(body, line_no)
             if self.nodes[title]["argument"]:
@@ -348,13 +399,17 @@ class _Reader:
         conclusion too, as Argdown draws it.
         """
         steps = {}
+        attacks: dict[str | tuple[str, ...], str] = {}  # source -> what it attacks first
+        for kind, source, target, _line in self.relations:
+            if kind == "attack":
+                attacks.setdefault(source, target)
         for arg, (premises, conclusion, line) in self.structures.items():
+            self.budget()
             if not premises:
                 continue
             container = not self.nodes[arg]["text"]
-            attacked = [t for k, s, t, _l in self.relations if s == arg and k == "attack"]
-            if container and attacked:
-                steps[arg] = ("attack", premises, attacked[0])
+            if container and arg in attacks:
+                steps[arg] = ("attack", premises, attacks[arg])
                 self.dropped.add(conclusion)
             else:
                 steps[arg] = ("support", premises, conclusion)
@@ -373,13 +428,16 @@ class _Reader:
         self.dropped = {t for t in self.dropped if t in linked or t not in used}
         self.relations = [r for r in self.relations if r[1] not in self.dropped]
         self.relations += [(k, p, t, 0) for k, p, t in linked.values()]
-        keys = {}
+        keys, used = {}, set()
+        tried: dict[str, int] = {}  # base -> the next number to try: those below are taken
         for title in self.nodes:
+            self.budget()
             base = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "node"
-            key, n = base, 2
-            while key in keys.values():
+            key, n = base, tried.get(base, 2)
+            while key in used:
                 key, n = f"{base}-{n}", n + 1
-            keys[title] = key
+            keys[title], tried[base] = key, n
+            used.add(key)
         attacked = {s for k, s, _t, _l in self.relations if k == "attack"}
         supporting = {s for k, s, _t, _l in self.relations if k == "support"}
         targets = {t for _k, _s, t, _l in self.relations}
@@ -388,8 +446,10 @@ class _Reader:
                                     if n["citation"]})
         nodes = []
         for title, node in self.nodes.items():
+            self.budget()
             if title in self.dropped:
                 continue
+            text = str(node["text"])
             kind = node["kind"]
             if kind is None:
                 if not has_thesis and title in targets and title not in supporting \
@@ -400,8 +460,8 @@ class _Reader:
                 else:
                     kind = "claim"
             nodes.append(NodeData(key=keys[title], kind=kind,
-                                  text=_reveal(node["text"] or title),
-                                  title=_reveal(title)[:120] if title != node["text"] else None,
+                                  text=_reveal(text or title),
+                                  title=_reveal(title)[:120] if title != text else None,
                                   origin="editor" if "editor addition" in node["tags"]
                                   else "document",
                                   tags=tuple(_reveal(t) for t in node["tags"]
@@ -409,22 +469,31 @@ class _Reader:
                                   cites=cites.get(keys[title])))
         relations, seen = [], set()
         for kind, source, target, _line in self.relations:
+            self.budget()
             premises = tuple(keys[s] for s in ((source,) if isinstance(source, str) else source))
             pair = (kind, premises, keys[target])
             if pair in seen:  # Argdown merges a relation declared twice; other clashes are
                 continue  # for the rules to refuse
             seen.add(pair)
             relations.append(RelationData(kind=kind, premises=premises, target=pair[2]))
+        # The supports by premises, and by premises and conclusion (one each: merged above).
+        by_premises: dict[tuple[str, ...], list[RelationData]] = {}
+        for r in relations:
+            if r.kind == "support":
+                by_premises.setdefault(r.premises, []).append(r)
+        by_step = {(r.premises, r.target): r for r in relations if r.kind == "support"}
         for cutter, argument, context, line in self.undercuts:
+            self.budget()
             if argument in linked:
-                kind, premises, target = linked[argument]
-                options = [r for r in relations if r.kind == "support" and r.target == keys[target]
-                           and r.premises == tuple(keys[p] for p in premises)]
+                _kind, premises, target = linked[argument]
+                found = by_step.get((tuple(keys[p] for p in premises), keys[target]))
+                options = [found] if found else []
+                if context:
+                    options = [r for r in options if r.target == keys[context]] or options
             else:
-                options = [r for r in relations if r.kind == "support"
-                           and r.premises == (keys[argument],)]
-            if context:
-                options = [r for r in options if r.target == keys[context]] or options
+                options = by_premises.get((keys[argument],), [])
+                found = by_step.get(((keys[argument],), keys[context])) if context else None
+                options = [found] if found else options
             if len(options) != 1:
                 self.warn(line, f"<{argument}> is undercut, but it supports "
                                 f"{len(options)} statements here, so the undercut is "
@@ -438,9 +507,9 @@ class _Reader:
                        .strip("-")[:60] or "argdown-map",
                        title=self.title or "Imported Argdown map", nodes=tuple(nodes),
                        relations=tuple(relations), sources=tuple(sources))
-        check_map(data, self.name, lambda key: lines_of.get(key))
+        check_map(data, self.name, self.budget, lambda key: lines_of.get(key))
         return Imported(data, warnings=self.warnings)
 
 
-def read_argdown(text: str, name: str) -> Imported:
-    return _Reader(text, name).result()
+def read_argdown(text: str, name: str, budget: Budget) -> Imported:
+    return _Reader(text, name, budget).result()

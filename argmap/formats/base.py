@@ -3,6 +3,7 @@ map must pass whatever format it came in (with the location of each problem)."""
 
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -14,7 +15,42 @@ from argmap.mapdata import MapData, RelationData, SourceData
 from argmap.models import NUL_MESSAGE
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024  # 2 MiB: far above any real map (the seed is ~60 KB)
+# Far above any real map too (the seed has ~60 nodes; 600 is the most argmap draws at once),
+# and small enough that checking and storing them stays within the time budget.
+MAX_IMPORT_NODES = 10_000
+MAX_IMPORT_STEPS = 20_000  # supports, attacks and undercuts, once per premise
+IMPORT_SECONDS = 10.0  # the default time budget (the app's IMPORT_TIMEOUT)
 MAX_DEPTH = 200  # nesting levels an Argdown or JSON file may use
+
+
+class Budget:
+    """The wall-clock time one import may take. Readers and checks call it at every line,
+    node and step (a clock read), so a file that would hold a worker longer is refused in
+    one line; the caller's transaction then stores nothing. `seconds=None`: no limit."""
+
+    def __init__(self, name: str, seconds: float | None = IMPORT_SECONDS):
+        self.name, self.seconds = name, seconds
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+
+    def __call__(self) -> None:
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            raise MapFileError(self.name, f"the import took longer than {self.seconds:g} s; "
+                                          "nothing was stored (split the map into smaller "
+                                          "files)")
+
+
+def within_limits(name: str, *, nodes: int = 0, steps: int = 0, sources: int = 0,
+                  line: int | None = None) -> None:
+    """Refuse a file with more statements, steps or sources than one import may hold;
+    readers call this as they count, so a huge file is refused before the costly checks."""
+    for count, limit, what in ((nodes, MAX_IMPORT_NODES, "statements"),
+                               (steps, MAX_IMPORT_STEPS, "relations"),
+                               (sources, MAX_IMPORT_NODES, "sources")):
+        if count > limit:
+            raise MapFileError(name, f"the file has more than {limit:,} {what}; an import "
+                                     f"holds at most {MAX_IMPORT_NODES:,} statements (and as "
+                                     f"many sources) and {MAX_IMPORT_STEPS:,} relations (a "
+                                     "linked step counts once per premise)", line=line)
 
 
 @dataclass
@@ -66,8 +102,11 @@ class NoAliases(yaml.SafeLoader):
     either."""
 
     depth = 0
+    budget: Callable[[], None] | None = None  # set by load_yaml
 
     def compose_node(self, parent, index):  # pyright: ignore[reportIncompatibleMethodOverride]
+        if self.budget is not None:
+            self.budget()
         if self.check_event(yaml.AliasEvent):
             raise yaml.MarkedYAMLError(problem="aliases (*name) are not allowed",
                                        problem_mark=self.peek_event().start_mark)
@@ -79,6 +118,16 @@ class NoAliases(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+
+def load_yaml(text: str, budget: Callable[[], None]):
+    """yaml.load with NoAliases, checking the budget at every node."""
+    loader = NoAliases(text)
+    loader.budget = budget
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def load_json(text: str, name: str):
@@ -102,12 +151,16 @@ def load_json(text: str, name: str):
     return parsed
 
 
-def check_map(data: MapData, name: str, where: Callable[[str], str | int | None],
+def check_map(data: MapData, name: str, budget: Budget,
+              where: Callable[[str], str | int | None],
               step_where: Callable[[RelationData], str | int | None] | None = None) -> None:
-    """The rules of the model (argmap/domain/rules.py), each problem named at `where(key)` (a line
-    number or a JSON path), or for a step at `step_where(step)` when the reader knows it."""
+    """The limits, then the rules of the model (argmap/domain/rules.py), each problem named at
+    `where(key)` (a line number or a JSON path), or for a step at `step_where(step)` when the
+    reader knows it."""
+    within_limits(name, nodes=len(data.nodes), sources=len(data.sources),
+                  steps=sum(len(step.premises) for step in data.relations))
     try:
-        rules.check_map(data)
+        rules.check_map(data, budget)
     except rules.RuleBroken as exc:
         spot = step_where(exc.step) if exc.step is not None and step_where else None
         if spot is None:

@@ -14,16 +14,17 @@ claim numbered N.
 import re
 
 from argmap.errors import MapFileError
-from argmap.formats.base import MAX_DEPTH, Imported, check_map
+from argmap.formats.base import MAX_DEPTH, Budget, Imported, check_map, within_limits
 from argmap.mapdata import MapData, NodeData, RelationData
 
 LINE = re.compile(r"^((?:\d+\.)+)\s*(?:(Pro|Con):\s*)?(.*)$")
 SEE = re.compile(r"^->\s*See\s+((?:\d+\.)*\d+)\.?\s*$")
 
 
-def read_kialo(text: str, name: str) -> Imported:
+def read_kialo(text: str, name: str, budget: Budget) -> Imported:
     title, items, warnings = None, [], []
     for number, raw in enumerate(text.splitlines(), start=1):
+        budget()
         line = raw.strip()
         if not line:
             continue
@@ -32,21 +33,23 @@ def read_kialo(text: str, name: str) -> Imported:
             continue
         match = LINE.match(line)
         if not match:
-            if items:  # a claim's text continues on the next line
-                items[-1]["text"] += " " + line
+            if items:  # a claim's text continues on the next line (joined once, at the end)
+                items[-1]["more"].append(line)
                 continue
             raise MapFileError(name, "expected a numbered line such as '1.2. Pro: text'",
                                line=number)
         path = match.group(1).rstrip(".")
         if path.count(".") >= MAX_DEPTH:
             raise MapFileError(name, f"nested more than {MAX_DEPTH} levels deep", line=number)
-        items.append({"path": path, "side": match.group(2), "text": match.group(3).strip(),
+        items.append({"path": path, "side": match.group(2), "more": [match.group(3).strip()],
                       "line": number})
     if not items:
         raise MapFileError(name, "no numbered claims found (is this a Kialo export?)")
     by_path, nodes, relations, lines = {}, [], [], {}
     links = []
     for item in items:
+        budget()
+        item["text"] = " ".join(item.pop("more"))
         path = item["path"]
         if path in by_path:
             raise MapFileError(name, f"the number {path}. is used twice", line=item["line"])
@@ -66,6 +69,7 @@ def read_kialo(text: str, name: str) -> Imported:
         lines[key] = item["line"]
         kind = "thesis" if parent is None else "claim" if item["side"] == "Pro" else "rebuttal"
         nodes.append(NodeData(key=key, kind=kind, text=item["text"] or "(empty)"))
+        within_limits(name, nodes=len(nodes), steps=len(relations), line=item["line"])
         if parent is not None:
             if by_path[parent] is None:
                 raise MapFileError(name, f"{path}. hangs under a link ({parent}.)",
@@ -74,6 +78,7 @@ def read_kialo(text: str, name: str) -> Imported:
                                           else "attack", premises=key, target=by_path[parent]))
     step_lines: dict[RelationData, int] = {}
     for target_path, parent, item in links:
+        budget()
         target = by_path.get(target_path)
         if target is None:
             raise MapFileError(name, f"'-> See {target_path}.' points at no claim",
@@ -88,5 +93,5 @@ def read_kialo(text: str, name: str) -> Imported:
         step_lines[step] = item["line"]  # the rules name the link's own line
     data = MapData(slug="kialo-discussion", title=title or "Imported Kialo discussion",
                    nodes=tuple(nodes), relations=tuple(relations))
-    check_map(data, name, lambda key: lines.get(key), step_lines.get)
+    check_map(data, name, budget, lambda key: lines.get(key), step_lines.get)
     return Imported(data, warnings=warnings)

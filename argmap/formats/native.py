@@ -6,7 +6,7 @@ from collections.abc import Set
 from typing import Literal, NoReturn, overload
 
 from argmap.errors import MapFileError
-from argmap.formats.base import Imported, check_map, load_json
+from argmap.formats.base import Budget, Imported, check_map, load_json, within_limits
 from argmap.mapdata import DocumentMeta, MapData, NodeData, RelationData, SourceData
 from argmap.models import NUL_MESSAGE
 
@@ -76,7 +76,7 @@ class _Reader:
         return value
 
 
-def read_json(text: str, name: str) -> Imported:
+def read_json(text: str, name: str, budget: Budget) -> Imported:
     raw = load_json(text, name)
     r = _Reader(name)
     r.obj(raw, "$", {"format", "version", "map", "sources", "nodes", "relations"},
@@ -95,8 +95,12 @@ def read_json(text: str, name: str) -> Imported:
         date = dt.date.fromisoformat(doc["date"]) if doc.get("date") else None
     except (TypeError, ValueError):
         r.fail("$.map.document.date", "expected a date like 2025-04-22")
+    within_limits(name, nodes=len(r.list(raw["nodes"], "$.nodes")),
+                  steps=len(r.list(raw.get("relations"), "$.relations")),
+                  sources=len(r.list(raw.get("sources"), "$.sources")))
     sources = []
     for i, s in enumerate(r.list(raw.get("sources"), "$.sources")):
+        budget()
         path = f"$.sources[{i}]"
         r.obj(s, path, {"id", "document", "locator", "quote", "url"}, {"id"})
         source_key = r.text(s["id"], f"{path}.id", False)
@@ -108,6 +112,7 @@ def read_json(text: str, name: str) -> Imported:
                                   url=r.text(s.get("url"), f"{path}.url")))
     nodes = []
     for i, n in enumerate(r.list(raw["nodes"], "$.nodes")):
+        budget()
         path = f"$.nodes[{i}]"
         r.obj(n, path, {"id", "kind", "title", "text", "author", "origin", "cites", "passage",
                         "tags"}, {"id", "kind", "text"})
@@ -135,6 +140,7 @@ def read_json(text: str, name: str) -> Imported:
     relations = []
     step_paths: dict[RelationData, str] = {}
     for i, rel in enumerate(r.list(raw.get("relations"), "$.relations")):
+        budget()
         path = f"$.relations[{i}]"
         r.obj(rel, path, {"kind", premises_field, "to", "inference"}, {"kind", premises_field})
         kind = rel["kind"]
@@ -162,6 +168,6 @@ def read_json(text: str, name: str) -> Imported:
                                          date=date,
                                          url=r.text(doc.get("url"), "$.map.document.url")),
                    sources=tuple(sources), nodes=tuple(nodes), relations=tuple(relations))
-    check_map(data, name, lambda key: r.paths.get(key), step_paths.get)
+    check_map(data, name, budget, lambda key: r.paths.get(key), step_paths.get)
     source_text = r.text(top.get("source_text"), "$.map.source_text")
     return Imported(data, source_text)

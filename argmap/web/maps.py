@@ -8,6 +8,7 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
+    current_app,
     make_response,
     redirect,
     render_template,
@@ -30,7 +31,7 @@ from argmap.domain.maps import (
 )
 from argmap.errors import InvalidInput, MapFileError, NotFound
 from argmap.evaluate import MARKS, WORDS
-from argmap.formats import MAX_IMPORT_BYTES, MEDIA, SUFFIXES, write
+from argmap.formats import MAX_IMPORT_BYTES, MEDIA, SUFFIXES, Budget, write
 from argmap.mapdata import short
 from argmap.models import Map, ident
 from argmap.render import MEDIA_TYPES, ExportOptions
@@ -97,9 +98,11 @@ def import_upload():
             raise InvalidInput("choose a file to import", field="file")
         raw = upload.read(MAX_IMPORT_BYTES + 1)
         name = upload.filename
+        budget = Budget(name, current_app.config["IMPORT_TIMEOUT"])  # one for every attempt
 
         def work():
-            imported = import_file(session, raw=raw, name=name, fmt=fmt, rename=True)
+            imported = import_file(session, raw=raw, name=name, fmt=fmt, rename=True,
+                                   budget=budget)
             make_owner(session, found=imported[0], user=user)
             return imported
 
