@@ -9,7 +9,8 @@ import json
 
 from argmap.errors import MapFileError
 from argmap.formats.aif import read_aif, write_aif, write_ova
-from argmap.formats.argdown import read_argdown, write_argdown
+from argmap.formats.argdown import write_argdown
+from argmap.formats.argdown_reader import read_argdown
 from argmap.formats.base import MAX_IMPORT_BYTES, Budget, Imported, decode
 from argmap.formats.kialo import read_kialo
 from argmap.formats.native import read_json, write_json
