@@ -6,6 +6,7 @@ x way in (HOSTILE_FILES: the CLI and the upload form), and race x database (RACE
 slug races; `make test` runs each on SQLite and on PostgreSQL)."""
 
 import io
+import json
 import re
 import subprocess
 import threading
@@ -467,6 +468,9 @@ HOSTILE_FILES = {
                         "aif", "type"),
     "aif argmap a string": (_aif(', "argmap": "x"'), "aif", "argmap"),
     "aif tags a number": (_aif(', "argmap": {"tags": 3}'), "aif", "tags"),
+    "10,001 statements": (_native(nodes=json.dumps([{"id": f"n{i}", "kind": "claim", "text": "C"}
+                                                    for i in range(10_001)])),
+                          "json", "the file has more than 10,000 statements"),
 }
 
 
