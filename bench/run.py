@@ -9,6 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import editors  # noqa: E402
 import evaluate  # noqa: E402
+import imports  # noqa: E402
 import load  # noqa: E402
 import pages  # noqa: E402
 
@@ -16,10 +17,10 @@ import pages  # noqa: E402
 def main() -> int:
     started = time.monotonic()
     found = []
-    for module in (pages, load, editors, evaluate):
+    for module in (pages, load, editors, evaluate, imports):
         print(f"measuring {module.__name__} ...", file=sys.stderr, flush=True)
         found += module.rows()
-    found.sort(key=lambda row: row[0])  # P1 ... P7, each module's own order kept
+    found.sort(key=lambda row: row[0])  # P1 ... P8, each module's own order kept
     width = max(len(row[1]) for row in found)
     print(f"{'':4}{'figure':<{width}}  measured")
     for key, what, figure in found:
