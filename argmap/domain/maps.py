@@ -84,7 +84,8 @@ def list_maps(session: Session, *, user_id: int | None = None) -> list[MapPublic
     return [MapPublic.model_validate(m, update={"node_count": n}) for m, n in rows]
 
 
-def import_map(session: Session, *, data: MapData, tick: Callable[[], None] = rules.untimed) -> Map:
+def import_map(session: Session, *, data: MapData,
+               tick: Callable[[], None] = rules.untimed) -> Map:
     """Store a whole MapData as a new map. Its reader has checked it already, with the
     locations of its problems; the rules are asked again here so that no way in can skip
     them. `tick` is called at every node and step and between inserts (a time budget)."""
@@ -134,7 +135,8 @@ def import_map(session: Session, *, data: MapData, tick: Callable[[], None] = ru
 
 def _insert(session: Session, model: type[Source | Node | Relation | Premise],
             rows: list[dict]) -> list[int]:
-    """Insert the rows in one statement (batched by the driver); their ids, in order."""
+    """Insert the rows with one executemany (in batches where the database can); their ids,
+    in the rows' order."""
     if not rows:
         return []
     table = model.__table__  # pyright: ignore[reportAttributeAccessIssue]
