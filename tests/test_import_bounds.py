@@ -96,7 +96,6 @@ def test_reading_grows_linearly(shape):
 @pytest.mark.parametrize("name, text", [
     ("1,500 dashes (1.5 KB)", "[T]: A thesis.\n\n" + "-" * 1500 + "x\n"),
     ("1,500 Hangul titles (19.5 KB)", _hangul(1500)),
-    ("750 unclosed tags (1.5 KB)", "[T]: x\n\n" + "#(" * 750 + "\n"),
 ])
 def test_the_reported_small_files_take_milliseconds(name, text):
     """A worker was held 45 s by 1.5 KB and 89 s by 19.5 KB; "done" is under 2 s (in CPU
