@@ -101,9 +101,9 @@ def make_app(tmp_path, url, **config):
         "DATABASE_URL": url,
         "RENDER_CACHE_DIR": str(tmp_path / "render-cache"),
         "SEEDS_DIR": str(paths.SEEDS),
-        # A busy test machine draws slowly, and every test client is one address: the tests
-        # of the time limit and of the drawing budget set their own.
-        "RENDER_TIMEOUT": 120.0,
+        # A busy test machine draws and imports slowly, and every test client is one address:
+        # the tests of the time limits and of the drawing budget set their own.
+        "RENDER_TIMEOUT": 120.0, "IMPORT_TIMEOUT": 120.0,
         "READER_DRAWING_SECONDS": 1e6, "MAP_READERS_DRAWING_SECONDS": 1e6,
         **config,
     })
