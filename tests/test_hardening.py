@@ -33,6 +33,7 @@ from tests.helpers import (
     invite_link,
     node,
     post,
+    rel,
     sign_up,
     tiny_map,
 )
@@ -436,6 +437,31 @@ def test_hostile_numbers_are_bad_input_not_a_500(client, app, number):
     for path in (f"/changes/{'9' * 20}/revert", f"{MAP}/sharing/invites/{'9' * 20}/revoke"):
         assert post(client, path).status_code == 404, path
     assert client.get(f"{MAP}/history").get_data(as_text=True) == before
+
+
+def test_a_chain_a_thousand_steps_deep_breaks_no_view(client, app):
+    """Any format can import a long chain; the outline is built and written without
+    recursion, and indents at most MAX_INDENT levels (the rest say their level)."""
+    nodes = [node("n0", "thesis", "Link 0.")] + [node(f"n{i}", "claim", f"Link {i}.")
+                                                 for i in range(1, 1000)]
+    chain = tiny_map(*nodes, relations=[rel("support", f"n{i}", f"n{i - 1}")
+                                        for i in range(1, 1000)], slug="chain")
+    sign_up(client, "mallory")
+    reply = post(client, "/maps/import", {"file": (io.BytesIO(write(chain, "json").encode()),
+                                                   "chain.json"), "format": "json"},
+                 content_type="multipart/form-data")
+    assert reply.status_code == 303, reply.get_data(as_text=True)[:300]
+    page = client.get("/maps/chain?view=outline").get_data(as_text=True)
+    assert page.count('class="outline-item"') == 1000
+    assert "level 999" in page and page.count("<ul") - page.count("</ul") == 0
+    for path in ("/maps/chain", "/maps/chain?node=n999", "/maps/chain/export.json",
+                 "/maps/chain/history", "/maps/chain/export.aif.json"):
+        assert client.get(path).status_code in (200, 422), path
+    argdown = client.get("/maps/chain/export.argdown")
+    assert max(len(line) - len(line.lstrip()) for line in argdown.get_data(as_text=True)
+               .splitlines()) <= 2 * 40  # deeper links go on in blocks of their own
+    _fmt, back = read(argdown.data, "chain.argdown", "argdown")
+    assert len(back.data.nodes) == 1000 and len(back.data.relations) == 999
 
 
 # --- hostile files x ways in: each is refused with one line, and nothing is stored -----------

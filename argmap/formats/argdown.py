@@ -30,6 +30,9 @@ def _clean(text: str) -> str:
 # emphasis) are written with a backslash, which Argdown reads as "this character itself".
 SYNTAX = re.compile(r"[\\#\[\]<>{}@*_]|/(?=[/*])")
 # Characters a YAML stream may not hold, or reads as line breaks: escaped in the data block.
+# Indentation the writer goes to; a deeper chain goes on in a block of its own (a reader's
+# nesting limit is MAX_DEPTH, and a page of 200 indents is unreadable anyway).
+DEEPEST = 40
 YAML_UNSAFE = re.compile("[\x85\u2028\u2029\ufffe\uffff]")
 
 
@@ -96,6 +99,8 @@ def write_argdown(data: MapData) -> str:
                         for t in node.tags)
         return f"{ref}: {escape(' '.join(node.text.split()))}{tags}{data_block(data, node)}"
 
+    deferred: list[str] = []
+
     def tree(key: str, depth: int, trail: tuple[str, ...]):
         if key in trail:  # a cycle: the reference above is enough
             return
@@ -107,7 +112,9 @@ def write_argdown(data: MapData) -> str:
             for cutter in undercutters.get(rel.ref, []):
                 lines.append("  " * (depth + 1) + f"_ {element(cutter)}")
                 tree(cutter, depth + 2, (*trail, key))
-            if first:
+            if first and depth >= DEEPEST:  # go on in a block of its own, from the left
+                deferred.append(source)
+            elif first:
                 tree(source, depth + 1, (*trail, key))
 
     def block(key: str):
@@ -121,6 +128,10 @@ def write_argdown(data: MapData) -> str:
                          or n.key not in has_parent]:
         if root not in expanded and root not in {p for r in linked for p in r.premises}:
             block(root)
+    while deferred:
+        key = deferred.pop()
+        if key not in expanded and below.get(key):
+            block(key)
     # A linked step is a premise-conclusion structure: its premises count only together.
     used = set(names.values())
     for number, rel in enumerate(linked, start=1):

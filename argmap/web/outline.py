@@ -13,17 +13,28 @@ from argmap.mapdata import MapData, NodeData
 KIND_ORDER = {"thesis": 0, "claim": 1, "evidence": 2, "rebuttal": 3}
 
 
+MAX_INDENT = 30  # deeper rows are listed at this indent, with their level written out
+
+
 @dataclass(frozen=True)
-class OutlineItem:
+class OutlineRow:
+    """One line of the outline, in reading order; `depth` says how far it is indented."""
+
     node: NodeData
-    relation: str | None  # how it relates to its parent item: support, attack or undercut
+    relation: str | None  # how it relates to the row it is listed under
     parent: NodeData | None
-    children: tuple["OutlineItem", ...] = ()
+    level: int  # 0 for a root
     repeat: bool = False  # listed in full elsewhere
     together: tuple[NodeData, ...] = ()  # its co-premises, when the step is linked
 
+    @property
+    def depth(self) -> int:
+        return min(self.level, MAX_INDENT)
 
-def build_outline(data: MapData) -> tuple[OutlineItem, ...]:
+
+def build_outline(data: MapData) -> tuple[OutlineRow, ...]:
+    """The rows of the outline in reading order (depth first). Built with a stack, not by
+    recursion: an imported chain can be thousands of steps deep."""
     by_key = data.nodes_by_key
     order = {n.key: i for i, n in enumerate(data.nodes)}
     below: dict[str, list[tuple[str, str]]] = defaultdict(list)  # target -> [(kind, source)]
@@ -44,26 +55,30 @@ def build_outline(data: MapData) -> tuple[OutlineItem, ...]:
                     by_key[o] for o in rel.premises if o != premise)
         has_parent.update(rel.premises)
     seen: set[str] = set()
+    rows: list[OutlineRow] = []
 
-    def item(key: str, relation: str | None, parent: str | None) -> OutlineItem:
-        node, parent_node = by_key[key], by_key.get(parent) if parent else None
-        repeat = key in seen
-        seen.add(key)
-        linked = together.get((key, parent), ()) if parent else ()
-        # The undercuts belong to this very inference, so they are listed even on a repeat.
-        children = [item(u, "undercut", key) for u in undercutters[f"{key} -> {parent}"]
-                    ] if relation == "support" else []
-        if repeat:
-            return OutlineItem(node, relation, parent_node, tuple(children), repeat=True,
-                               together=linked)
-        kids = sorted(below[key], key=lambda ks: (KIND_ORDER[by_key[ks[1]].kind],
-                                                  order[ks[1]]))
-        children += [item(source, kind, key) for kind, source in kids]
-        return OutlineItem(node, relation, parent_node, tuple(children), together=linked)
+    def walk(key: str) -> None:
+        stack: list[tuple[str, str | None, str | None, int]] = [(key, None, None, 0)]
+        while stack:
+            key, relation, parent, level = stack.pop()
+            repeat = key in seen
+            seen.add(key)
+            rows.append(OutlineRow(by_key[key], relation, by_key.get(parent) if parent else None,
+                                   level, repeat, together.get((key, parent), ())
+                                   if parent else ()))
+            # The undercuts belong to this very inference, so they are listed even on a repeat.
+            children = [(u, "undercut") for u in undercutters[f"{key} -> {parent}"]
+                        ] if relation == "support" else []
+            if not repeat:
+                children += [(source, kind) for kind, source in sorted(
+                    below[key], key=lambda ks: (KIND_ORDER[by_key[ks[1]].kind], order[ks[1]]))]
+            stack.extend((child, kind, key, level + 1) for child, kind in reversed(children))
 
-    roots = sorted((n for n in data.nodes if n.key not in has_parent),
-                   key=lambda n: (KIND_ORDER[n.kind], order[n.key]))
-    tree = [item(n.key, None, None) for n in roots]
+    for root in sorted((n for n in data.nodes if n.key not in has_parent),
+                       key=lambda n: (KIND_ORDER[n.kind], order[n.key])):
+        walk(root.key)
     # Nodes only reachable through a cycle have no root; list them at the top level too.
-    tree += [item(n.key, None, None) for n in data.nodes if n.key not in seen]
-    return tuple(tree)
+    for node in data.nodes:
+        if node.key not in seen:
+            walk(node.key)
+    return tuple(rows)
