@@ -97,12 +97,34 @@ def init_command(seeds_dir: str | None) -> None:
         click.echo(f"  {slug}: {what}")
 
 
+# `serve --workers N`: gevent workers serve each connection on a greenlet, so clients that
+# send slowly wait at the cost of a socket, not of a worker (sync workers served one
+# connection at a time; see docs/deployment.md).
+WORKER_CLASS = "gevent"
+WORKER_CONNECTIONS = 1000  # per worker; past this a worker stops accepting
+# A worker whose event loop is stuck this long (CPU work that never yields) is killed and
+# replaced. RENDER_TIMEOUT must stay well below it.
+WORKER_TIMEOUT = 60
+GRACEFUL_TIMEOUT = 30  # on stop or restart: how long requests in flight may finish
+# Idle keep-alive, and also the gevent worker's deadline for a request line and headers.
+KEEP_ALIVE = 5
+
+
+def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
+    """The argv that serves the app through gunicorn with `workers` processes."""
+    return [sys.executable, "-m", "gunicorn", "--workers", str(workers),
+            "--worker-class", WORKER_CLASS, "--worker-connections", str(WORKER_CONNECTIONS),
+            "--timeout", str(WORKER_TIMEOUT), "--graceful-timeout", str(GRACEFUL_TIMEOUT),
+            "--keep-alive", str(KEEP_ALIVE), "--bind", f"{host}:{port}",
+            "--access-logfile", "-", "argmap:create_app()"]
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=0, show_default=True, type=click.IntRange(0, 64),
               help="Serve with gunicorn and this many worker processes (0: the "
-                   "single-process development server).")
+                   "development server, for one person).")
 @with_appcontext
 @user_errors
 def serve_command(host: str, port: int, workers: int) -> None:
@@ -119,9 +141,7 @@ def serve_command(host: str, port: int, workers: int) -> None:
         # Every worker builds its own app; all state lives in the database and the instance
         # folder, so any worker can answer any request.
         os.environ["ARGMAP_INSTANCE"] = app.instance_path
-        os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--workers",
-                                   str(workers), "--bind", f"{host}:{port}",
-                                   "--access-logfile", "-", "argmap:create_app()"])
+        os.execvp(sys.executable, gunicorn_command(host, port, workers))
     # app.run() refuses to start inside a Flask CLI command, so serve through werkzeug directly.
     run_simple(host, port, app, use_reloader=False, threaded=True)
 

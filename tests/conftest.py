@@ -1,5 +1,11 @@
+import json
 import os
 import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
 
 import pytest
 from sqlmodel import Session
@@ -8,7 +14,7 @@ from argmap import create_app, db, paths
 from argmap.cli import initialise
 from tests.databases import PostgresDatabases, SqliteDatabases
 from tests.helpers import fork_seed, post, sign_up
-from tests.postgres import Cluster, ClusterError
+from tests.postgres import Cluster, ClusterError, free_port
 
 # A hash is meant to be slow; the tests make hundreds. Servers they start inherit this.
 os.environ["ARGMAP_PASSWORD_HASH"] = "pbkdf2:sha256:1000"
@@ -203,3 +209,46 @@ def two(app):
     link = re.search(r'value="(http[^"]+/join/[^"]+)"', invite.get_data(as_text=True)).group(1)
     assert post(eunji, link.split("localhost")[1], {"as": "account"}).status_code == 303
     return olivia, eunji
+
+
+@pytest.fixture
+def server_database(databases, tmp_path) -> str:
+    return databases.new(tmp_path, "argmap")
+
+
+@pytest.fixture
+def gunicorn(tmp_path, server_database):
+    """`argmap serve --workers 2` on a free port; yields its URL once both workers answer."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "ARGMAP_INSTANCE": str(tmp_path), "DATABASE_URL": server_database}
+    server = subprocess.Popen([sys.executable, "-m", "argmap.cli", "serve", "--workers", "2",
+                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        workers: set[int] = set()
+        deadline = time.monotonic() + 30
+        while len(workers) < 2:
+            assert server.poll() is None, "gunicorn exited"
+            assert time.monotonic() < deadline, "gunicorn did not start both workers"
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=5) as reply:
+                    workers.add(json.load(reply)["worker"])
+            except OSError:
+                time.sleep(0.2)
+        yield url
+    finally:
+        stop_group(server)
+
+
+def stop_group(process: subprocess.Popen, grace: float = 30) -> None:
+    """SIGTERM to the process's group (it was started in a session of its own), then SIGKILL
+    if it has not exited within `grace` seconds."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=grace)
+    except ProcessLookupError:  # the group is gone already
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)

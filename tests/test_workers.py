@@ -1,53 +1,15 @@
 """Two gunicorn workers serve one map coherently: sessions, CSRF tokens and edits made through
-whichever worker answers are seen by both (no state lives in one process)."""
+whichever worker answers are seen by both (no state lives in one process). The `gunicorn`
+fixture is in conftest.py."""
 
 import http.cookiejar
-import json
-import os
 import re
-import signal
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
-import pytest
 from sqlalchemy import create_engine, text
-
-from tests.postgres import free_port
-
-
-@pytest.fixture
-def server_database(databases, tmp_path) -> str:
-    return databases.new(tmp_path, "argmap")
-
-
-@pytest.fixture
-def gunicorn(tmp_path, server_database):
-    """`argmap serve --workers 2` on a free port; yields its URL once both workers answer."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "ARGMAP_INSTANCE": str(tmp_path), "DATABASE_URL": server_database}
-    server = subprocess.Popen([sys.executable, "-m", "argmap.cli", "serve", "--workers", "2",
-                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        workers: set[int] = set()
-        deadline = time.monotonic() + 30
-        while len(workers) < 2:
-            try:
-                with urllib.request.urlopen(f"{url}/healthz", timeout=5) as reply:
-                    workers.add(json.load(reply)["worker"])
-            except OSError:
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
-        yield url
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
 
 
 class Visitor:
