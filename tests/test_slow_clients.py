@@ -85,15 +85,14 @@ class SlowClients:
             sock.close()
         assert not self.thread.is_alive(), "the slow clients' thread did not stop"
 
-    def wait_until_cut(self, kind: str, count: int, timeout: float) -> float:
-        """Seconds until the server has closed `count` connections of `kind`."""
+    def wait_until_cut(self, kind: str, count: int, timeout: float) -> None:
+        """Wait until the server has closed `count` connections of `kind`."""
         started = time.monotonic()
         while self.cut[kind] < count:
             assert time.monotonic() - started < timeout, (
                 f"in {timeout:g} s the server cut off {self.cut[kind]} of the clients "
                 f"dawdling over their {kind}, not {count}")
             time.sleep(0.1)
-        return time.monotonic() - started
 
 
 def answer_time(url: str, timeout: float = 3) -> float:
@@ -110,7 +109,8 @@ def answer_time(url: str, timeout: float = 3) -> float:
 
 def warm(url: str) -> None:
     """Draw the map page once, and compile its templates in both workers: a worker busy
-    compiling them accepts nothing meanwhile, so of eight requests at once both get some."""
+    compiling them accepts nothing meanwhile, so eight requests at once all but surely reach
+    both."""
     answer_time(url + MAP_PAGE, timeout=60)  # the drawing goes to the shared render cache
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(lambda _: answer_time(url + MAP_PAGE, timeout=60), range(8)))
@@ -125,4 +125,4 @@ def test_slow_clients_do_not_hold_up_other_requests(gunicorn):
         slow.wait_until_cut(HEADERS, slow.count // 2, timeout=KEEP_ALIVE + 10)
         for path in ("/healthz", MAP_PAGE):
             assert answer_time(gunicorn + path) < 1.0, path
-        assert len(slow.open) == 50 and slow.thread.is_alive()
+        assert slow.thread.is_alive(), "the slow clients' thread died (its error: a warning)"
