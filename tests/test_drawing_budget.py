@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import func, select
 
-from argmap import db
+from argmap import create_app, db
+from argmap.cli import WORKER_TIMEOUT
 from argmap.errors import RenderError
 from argmap.mapdata import MapData, NodeData, RelationData
 from argmap.models import DrawingSpend
-from argmap.render import ExportOptions, draw, drawing
+from argmap.render import Drawing, ExportOptions, draw, drawing
 from tests.helpers import fork_seed, invite_link, post, sign_up
 
 MAP = "/maps/treaty-alliance"
@@ -138,16 +139,20 @@ def wide_map(size: int) -> MapData:
 
 
 def test_one_time_limit_covers_every_dot_run_of_a_drawing():
-    # A deck runs `dot` twice per slide (layout, then the fitted page). Each run alone is
-    # well inside the limit; together they are not, and the limit is for the drawing.
+    # A deck runs `dot` twice per slide (layout, then the fitted page). The limit is half as
+    # long again as the slowest slide, so each slide alone fits in it; all of them don't,
+    # and the limit is for the drawing.
     plan = drawing(wide_map(160), ExportOptions(), "deck")
     assert len(plan.sources) > 5
+    slides = []
+    for source in plan.sources:
+        started = time.monotonic()
+        draw(Drawing((source,), "pdf", page=plan.page), timeout=60)
+        slides.append(time.monotonic() - started)
+    limit = 1.5 * max(slides)
+    assert sum(slides) > 3 * limit  # the map is shaped so the slides cost alike
     started = time.monotonic()
-    draw(drawing(wide_map(160), ExportOptions(), "svg"), timeout=30)
-    one = time.monotonic() - started
-    limit = max(0.3, 2 * one)
-    started = time.monotonic()
-    with pytest.raises(RenderError, match=f"longer than {limit:g} s"):
+    with pytest.raises(RenderError, match="longer than"):
         draw(plan, timeout=limit)
     assert time.monotonic() - started < limit + 2.0
 
@@ -170,3 +175,12 @@ def test_a_member_who_may_only_read_is_charged(budget):
     assert post(viewer, link, {"as": "account"}).status_code == 303
     assert viewer.get(f"{fork}/export.svg?wrap=30").status_code == 200
     assert viewer.get(f"{fork}/export.svg?wrap=31").status_code == 429
+
+
+def test_every_bound_on_a_request_is_well_below_the_worker_timeout(tmp_path, monkeypatch):
+    """A drawing or an import that runs out of time gets argmap's own message, never a worker
+    killed by gunicorn (a bare 500): the defaults leave at least half the worker's time."""
+    monkeypatch.setenv("ARGMAP_INSTANCE", str(tmp_path))
+    config = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"}).config
+    for name in ("RENDER_TIMEOUT", "IMPORT_TIMEOUT"):
+        assert 0 < config[name] <= WORKER_TIMEOUT / 2, name
