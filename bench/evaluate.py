@@ -36,7 +36,7 @@ def acyclic_map(n: int, seed: int = 2) -> MapData:
     nodes = [NodeData(key=f"n{i}", kind="claim", text="x") for i in range(n)]
     relations = []
     for i in range(1, n):  # each node argues about an earlier one: no cycles
-        relations.append(RelationData(kind=rng.choice(("support", "attack")), source=f"n{i}",
+        relations.append(RelationData(kind=rng.choice(("support", "attack")), premises=(f"n{i}",),
                                       target=f"n{rng.randrange(i)}"))
     return MapData(slug="bench", title="bench", nodes=tuple(nodes), relations=tuple(relations))
 

@@ -36,7 +36,7 @@ def tree(slug: str, size: int) -> MapData:
         nodes.append(NodeData(key=f"n{i}", kind=kind, text=f"Generated point number {i}."))
         parent = "thesis" if i < 12 else f"n{(i - 1) // 6}"
         relations.append(RelationData(kind="attack" if kind == "rebuttal" else "support",
-                                      source=f"n{i}", target=parent))
+                                      premises=(f"n{i}",), target=parent))
     return MapData(slug=slug, title=slug, nodes=tuple(nodes), relations=tuple(relations))
 
 
