@@ -116,7 +116,9 @@ def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
             "--worker-class", WORKER_CLASS, "--worker-connections", str(WORKER_CONNECTIONS),
             "--timeout", str(WORKER_TIMEOUT), "--graceful-timeout", str(GRACEFUL_TIMEOUT),
             "--keep-alive", str(KEEP_ALIVE), "--bind", f"{host}:{port}",
-            "--access-logfile", "-", "argmap:create_app()"]
+            # gunicorn 27's control socket is one path per machine user
+            # (~/.gunicorn/gunicorn.ctl): two servers would take it from each other.
+            "--no-control-socket", "--access-logfile", "-", "argmap:create_app()"]
 
 
 @click.command("serve")
