@@ -44,8 +44,8 @@ def _refusal(account: Account, spent: float, wait: timedelta) -> DrawingBudgetSp
     return DrawingBudgetSpent(
         f"{who} started {spent:.0f} s of new drawings in the last "
         f"{WINDOW.seconds // 60} minutes, the most argmap allows, so this view was not drawn. "
-        "Views drawn before (the map's default diagram among them) are still shown; try "
-        f"again in about {minutes} min, or ask the map's owner for the editor role.",
+        "Views drawn before are still shown, to everyone; try again in about "
+        f"{minutes} min, or ask the map's owner for the editor role.",
         retry_after=round(wait.total_seconds()) or 1)
 
 
