@@ -46,7 +46,7 @@ def test_a_map_s_readers_share_one_pool_of_new_drawings(budget):
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) > 0
     page = refused.get_data(as_text=True)
-    assert "People who read but cannot edit this map have started" in page
+    assert "The people who read but cannot edit this map have used the 0.001 s" in page
     assert "try again in about 10 min" in page
     # What was drawn before is served to anyone; the map's default drawing is not charged
     # to the shared pool, so a spent pool doesn't hide the map.
@@ -61,7 +61,7 @@ def test_each_reader_has_a_budget_of_their_own(budget):
     assert first.get(f"{MAP}/export.png?wrap=15").status_code == 200
     refused = first.get(f"{MAP}/export.png?wrap=16")
     assert refused.status_code == 429
-    assert "You have started" in refused.get_data(as_text=True)
+    assert "You have used the 0.001 s of new drawings" in refused.get_data(as_text=True)
     assert second.get(f"{MAP}/export.png?wrap=16").status_code == 200
 
 
@@ -72,7 +72,8 @@ def test_on_the_map_page_a_spent_budget_is_said_where_the_diagram_would_be(budge
     page = reader.get(MAP)
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert "You have started" in text and "<svg" not in text.split("</header>", 1)[-1]
+    assert "You have used the" in text and "<svg" not in text.split("</header>", 1)[-1]
+    assert "draws any part of it" not in text  # Export would be refused too
 
 
 def test_editors_are_not_charged_and_reservations_are_settled(budget):

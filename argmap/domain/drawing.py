@@ -37,16 +37,15 @@ class Account:
     whose: str
 
 
-def _refusal(account: Account, spent: float, wait: timedelta) -> DrawingBudgetSpent:
+def _refusal(account: Account, wait: timedelta) -> DrawingBudgetSpent:
     minutes = max(1, round(wait.total_seconds() / 60))
     who = ("You have" if account.whose == "you"
-           else "People who read but cannot edit this map have")
+           else "The people who read but cannot edit this map have")
     return DrawingBudgetSpent(
-        f"{who} started {spent:.0f} s of new drawings in the last "
-        f"{WINDOW.seconds // 60} minutes, the most argmap allows, so this view was not drawn. "
-        "Views drawn before are still shown, to everyone; try again in about "
-        f"{minutes} min, or ask the map's owner for the editor role.",
-        retry_after=round(wait.total_seconds()) or 1)
+        f"{who} used the {account.seconds:g} s of new drawings that argmap allows in "
+        f"{WINDOW.seconds // 60} minutes, so this view was not drawn. Views drawn before are "
+        f"still shown, to everyone; try again in about {minutes} min, or ask the map's owner "
+        "for the editor role.", retry_after=round(wait.total_seconds()) or 1)
 
 
 @contextmanager
@@ -65,7 +64,7 @@ def spending(engine: Engine, *, accounts: list[Account], reserve: float) -> Iter
                 .where(col(DrawingSpend.key) == account.key)).one()
             if spent >= account.seconds:
                 session.rollback()
-                raise _refusal(account, spent, (oldest or now) + WINDOW - now)
+                raise _refusal(account, (oldest or now) + WINDOW - now)
         rows = [DrawingSpend(key=account.key, at=now, seconds=reserve) for account in accounts]
         session.add_all(rows)
         session.flush()

@@ -16,7 +16,7 @@ from argmap.domain.editing import delete_effects
 from argmap.domain.maps import load_map_data
 from argmap.domain.passages import marked_paragraphs
 from argmap.domain.ratings import base_scores, my_rating
-from argmap.errors import InvalidInput, RenderError, TooLarge
+from argmap.errors import DrawingBudgetSpent, InvalidInput, RenderError, TooLarge
 from argmap.evaluate import Evaluation, evaluate
 from argmap.mapdata import MapData, short
 from argmap.models import Map, Node, ident
@@ -155,7 +155,7 @@ def _diagram_context(req: PageRequest, ev: Evaluated) -> dict:
                           reading=ev.drawn_reading, cached_only=lazy,
                           marks=marks_of(ev.evaluation) if ev.evaluation else None)
     except RenderError as exc:  # too large or too slow: say so, suggest a focus
-        return {"diagram_error": str(exc)}
+        return {"diagram_error": str(exc), "diagram_budget": isinstance(exc, DrawingBudgetSpent)}
     return {"diagram_pending": True} if svg is None else {"svg": inline_svg(svg)}
 
 
