@@ -8,6 +8,7 @@ import re
 import struct
 import subprocess
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
@@ -15,7 +16,7 @@ from pypdf import PdfReader
 from argmap.cli import export_command
 from argmap.formats.mapfile import load_map_file
 from argmap.paths import SEEDS
-from argmap.render import export
+from argmap.render import drawing, export
 from argmap.render.deck import direct_claims
 from argmap.render.options import NAMES, ExportOptions, parse_options
 from argmap.render.pipeline import choose, view_dot
@@ -143,6 +144,38 @@ def test_collapse_into_a_stub():
     assert not (node_keys(dot) & hidden) and "mdt-commits-defense" in node_keys(dot)
     assert re.search(rf'"s-mdt-commits-defense" \[[^\n]*label="\+{len(hidden)} hidden"', dot)
     assert '"s-mdt-commits-defense" -> "n-mdt-commits-defense"' in dot
+
+
+def _labels(dot: str, key: str) -> str:
+    """The text a node's box prints (its HTML-like label, tags dropped)."""
+    label = re.search(rf'^\t"n-{key}" \[label=<(.*?)>\s', dot, re.M | re.S).group(1)
+    return html.unescape(re.sub(r"<[^>]+>", " ", label))
+
+
+def test_labels_full_titles_and_compact():
+    thesis = SEED.nodes_by_key["thesis"]
+    untitled = next(n for n in SEED.nodes if len(n.text.split()) > 8 and n.kind == "claim")
+    data = replace(SEED, nodes=tuple(replace(n, title=None) if n is untitled else n
+                                     for n in SEED.nodes))
+    full, titles, compact = (drawing(data, ExportOptions(labels=v, evaluation=True), "dot")
+                             .sources[0] for v in ("full", "titles", "compact"))
+    words = " ".join(untitled.text.split()[:8])
+    # full: caption, title and the whole text (and the citation)
+    assert thesis.title in _labels(full, "thesis")
+    assert thesis.text.split()[-1] in _labels(full, "thesis")
+    # titles: the kind's caption and the title; first words where there is no title
+    assert "THESIS" in _labels(titles, "thesis") and thesis.title in _labels(titles, "thesis")
+    assert thesis.text.split()[-1] not in _labels(titles, "thesis").replace(thesis.title, "")
+    assert " ".join(_labels(titles, untitled.key).split()).endswith(f"{words} \u2026")
+    # compact: the evaluation mark and the title, nothing else
+    shown = " ".join(_labels(compact, "thesis").split())
+    assert shown == f"\u2713 {thesis.title}" or shown == f"\u2717 {thesis.title}"
+    assert "THESIS" not in shown
+    # the whole text stays on hover, in every level of detail
+    for dot in (full, titles, compact):
+        tip = re.search(r'^\t"n-thesis" \[.*?tooltip="([^"]*)"', dot, re.M | re.S).group(1)
+        assert tip.split()[-1] == thesis.text.split()[-1]
+    assert len(compact) < len(titles) < len(full)
 
 
 def test_legend_and_title():

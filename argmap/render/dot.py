@@ -19,7 +19,7 @@ class Layout:
     legend: bool = True
     title: bool = False  # the map's title and source above the diagram
     size: tuple[float, float] | None = None  # fit the drawing to a page of this size (inches)
-    brief: bool = False  # titled nodes show only their title (slide overviews)
+    labels: str = "full"  # full, titles or compact (render/options.py LABELS)
     # Evaluation marks: node key -> (label, strength); inference ref -> label.
     marks: tuple[tuple[str, str, float], ...] = ()
     inference_marks: tuple[tuple[str, str], ...] = ()
@@ -64,17 +64,32 @@ def node_label(node: NodeData, data: MapData, theme: Theme, layout: Layout) -> s
         caption = f"{MARKS[label]} {WORDS[label].upper()}" + (
             f" \u00b7 {strength:.0%}" if label != "WITHDRAWN" else "") + f" \u00b7 {caption}"
     small = max(layout.font_size - 2, 6)
+    titled = bool(node.title and node.title.strip())
+    if layout.labels == "compact":  # the kind shows in the box's shape and colour
+        sign = f"{MARKS[mark[0]]} " if mark else ""
+        return table([lines_cell(wrap(sign + title_of(node), layout.wrap), bold=True)])
     rows = [lines_cell([caption], size=small, color=theme.muted)]
-    if node.title and node.title.strip():
-        rows.append(lines_cell(wrap(node.title, layout.wrap), bold=True))
-        if layout.brief:
-            return table(rows)
+    if layout.labels == "titles":
+        return table([*rows, lines_cell(wrap(title_of(node), layout.wrap), bold=titled)])
+    if titled:
+        rows.append(lines_cell(wrap(node.title or "", layout.wrap), bold=True))
     rows.append(lines_cell(wrap(node.text, layout.wrap)))
     if node.cites:
         citation = data.sources_by_key[node.cites].citation()
         rows.append(lines_cell(wrap(f"\u2014 {citation}", layout.wrap + 4), size=small,
                                color=theme.muted, italic=True))
     return table(rows)
+
+
+TITLE_WORDS = 8  # what a node without a title shows in place of one
+
+
+def title_of(node: NodeData) -> str:
+    """The node's title, or else the first words of its text."""
+    if node.title and node.title.strip():
+        return node.title
+    words = node.text.split()
+    return " ".join(words[:TITLE_WORDS]) + (" \u2026" if len(words) > TITLE_WORDS else "")
 
 
 def _step_tip(step: RelationData, data: MapData) -> str:

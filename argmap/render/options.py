@@ -14,6 +14,9 @@ DIRECTIONS = {"top-down": "BT", "bottom-up": "TB", "left-right": "RL"}
 FITS = {"none": None, "16:9": (13.333, 7.5), "4:3": (10.0, 7.5)}  # slide sizes in inches
 AROUND = ("subtree", "neighbourhood")
 KINDS = ("thesis", "claim", "evidence", "rebuttal")
+# How much of each node a box prints: everything, its kind and title, or its title alone with
+# the evaluation mark (for overviews). A node without a title shows its first words.
+LABELS = ("full", "titles", "compact")
 PNG_DPI = 96  # scale 1
 
 
@@ -35,6 +38,7 @@ class ExportOptions:
     legend: bool = True
     title: bool = False  # the map's title and source above the diagram
     evaluation: bool = False  # mark what stands, what is defeated, and strengths
+    labels: str = "full"  # full, titles or compact (see LABELS)
 
     @property
     def png_dpi(self) -> int:
@@ -116,6 +120,7 @@ PARSERS = {
     "legend": lambda v: _flag("legend", v),
     "title": lambda v: _flag("title", v),
     "evaluation": lambda v: _flag("evaluation", v),
+    "labels": lambda v: _choice("labels", v, LABELS),
 }
 NAMES = tuple(PARSERS)
 OPTION_HELP = {
@@ -136,6 +141,8 @@ OPTION_HELP = {
     "title": "yes or no (default): the map's title and source above the diagram.",
     "evaluation": "yes or no (default): mark each node stands / defeated / undecided, with "
                   "its strength.",
+    "labels": "full (default: every node's whole text), titles (its kind and title) or "
+              "compact (its title and evaluation mark).",
 }
 
 

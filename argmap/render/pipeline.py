@@ -15,7 +15,8 @@ def layout_for(options: ExportOptions, link_prefix: str | None = None) -> Layout
     return Layout(rankdir=DIRECTIONS[options.direction], wrap=options.wrap,
                   font_size=options.font_size, nodesep=DEFAULT_LAYOUT.nodesep * options.spacing,
                   ranksep=DEFAULT_LAYOUT.ranksep * options.spacing, legend=options.legend,
-                  title=options.title, size=FITS[options.fit], link_prefix=link_prefix)
+                  title=options.title, size=FITS[options.fit], link_prefix=link_prefix,
+                  labels=options.labels)
 
 
 def choose(data: MapData, options: ExportOptions, node_limit: int | None = None) -> View:
@@ -48,7 +49,7 @@ def view_dot(view: View, options: ExportOptions, link_prefix: str | None = None,
     layout = replace(layout_for(options, link_prefix), marks=marks[0],
                      inference_marks=marks[1])
     if brief:  # titles only, in narrow boxes: an overview that a projector can show
-        layout = replace(layout, brief=True, wrap=min(layout.wrap, 22))
+        layout = replace(layout, labels="titles", wrap=min(layout.wrap, 22))
     return to_dot(view.data, THEMES[options.theme], layout, stubs=view.stubs, focus=view.focus)
 
 

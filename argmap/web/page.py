@@ -21,7 +21,7 @@ from argmap.evaluate import Evaluation, evaluate
 from argmap.mapdata import MapData, short
 from argmap.models import Map, Node, ident
 from argmap.render import FORMATS, ExportOptions
-from argmap.render.options import AROUND, DIRECTIONS, FITS, KINDS, THEME_NAMES
+from argmap.render.options import AROUND, DIRECTIONS, FITS, KINDS, LABELS, THEME_NAMES
 from argmap.render.pipeline import marks_of
 from argmap.web.diagrams import PAGE_OPTIONS, inline_svg, map_diagram
 from argmap.web.outline import build_outline
@@ -235,7 +235,7 @@ def export_choices() -> dict:
                         ("argdown", "Argdown"), ("aif", "AIF (AIFdb JSON)"),
                         ("aif-ova", "AIF for OVA3 (laid out)")],
             "themes": THEME_NAMES, "directions": tuple(DIRECTIONS), "fits": tuple(FITS),
-            "around": AROUND, "kinds": KINDS}
+            "around": AROUND, "kinds": KINDS, "labels": LABELS}
 
 
 def wants_fragment() -> bool:
