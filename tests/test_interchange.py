@@ -138,8 +138,8 @@ def test_importing_the_seed_argdown_recreates_it(runner, app, tmp_path):
 def test_argdown_export_is_valid_and_nested():
     text = write(SEED, "argdown")
     assert text.startswith("===\ntitle: The weight of a treaty alliance\n===\n")
-    assert "[Tying the SMA to tariffs breaks the treaty alliance]: Trump" in text
-    assert "\n  + [The alliance is anchored in law, above all the MDT]:" in text
+    assert "[Tying the SMA to tariffs breaks the alliance]: Trump" in text
+    assert "\n  + [The alliance rests on law, chiefly the MDT]:" in text
     assert "\n    + <Three treaties, with the MDT as the bedrock>:" in text  # nested
     assert "#evidence" in text and "#rebuttal" in text and "#(editor addition)" in text
     assert "\n      _ " in text or "\n    _ " in text  # an undercut under its argument

@@ -101,3 +101,10 @@ def test_passages_anchor_in_the_op_ed_and_nodes_are_paraphrased(session, seed):
         copied = [" ".join(mine[i:i + 8]) for i in range(len(mine) - 7)
                   if tuple(mine[i:i + 8]) in grams]
         assert not copied, (item.key, copied)
+
+
+def test_every_node_has_a_short_title(seed):
+    """Diagrams at the titles and compact levels of detail print titles: each is at most
+    eight words, so a box stays small enough to read on a slide."""
+    long = {n.key: n.title for n in seed.nodes if not n.title or len(n.title.split()) > 8}
+    assert long == {}
