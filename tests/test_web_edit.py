@@ -106,6 +106,28 @@ def test_add_argument_without_javascript_redirects_303(client, app):
     assert "It does not break it." in page
 
 
+def test_a_new_node_can_have_a_short_title_from_every_adding_form(client, app):
+    """The forms that add a node ask for an optional title (the overviews print it)."""
+    for url, data in ((f"{MAP}/nodes/thesis/arguments", {"form": "reason"}),
+                      (f"{MAP}/nodes/thesis/arguments", {"form": "rebuttal"}),
+                      (f"{MAP}/nodes", {"kind": "claim"})):
+        reply = post(client, url, {**data, "text": "A long text that needs a name.",
+                                   "title": "  Named once  "})
+        assert reply.status_code == 303, reply.get_data(as_text=True)[:300]
+    with app.app_context():
+        titles = db.session().exec(select(Node.title).where(
+            Node.text == "A long text that needs a name.")).all()
+    assert titles == ["Named once"] * 3
+    untitled = post(client, f"{MAP}/nodes/thesis/arguments", {"form": "reason",
+                                                              "text": "No title here."})
+    assert untitled.status_code == 303
+    assert node_row(app, newest_key(app, "claim")).title is None
+    too_long = post(client, f"{MAP}/nodes/thesis/arguments",
+                    {"form": "reason", "text": "Fine text.", "title": "x" * 121}, htmx="panel")
+    assert too_long.status_code == 422
+    assert field_error(too_long.get_data(as_text=True), "reason", "title")
+
+
 def test_add_evidence_with_citation(client, app):
     reply = post(client, f"{MAP}/nodes/sma-scope-fixed/arguments", {
         "form": "evidence", "text": "The 12th SMA lists three categories.",

@@ -85,33 +85,34 @@ def add_source(session: Session, *, map_id: int, citation: Citation) -> Source:
 
 def add_free_node(session: Session, *, map_id: int, kind: str, text: str,
                   citation: Citation | None = None, author: str | None = None,
-                  by_id: int | None = None) -> Node:
+                  by_id: int | None = None, title: str | None = None) -> Node:
     """A node with its citation (if any), not yet connected to other nodes."""
     source_id = None
     if citation is not None and not citation.empty:
         _check_node(kind, text)  # report a bad text before a bad citation
         source_id = add_source(session, map_id=map_id, citation=citation).id
-    return add_node(session, map_id=map_id, kind=kind, text=text, author=author,
+    return add_node(session, map_id=map_id, kind=kind, text=text, title=title, author=author,
                     source_id=source_id, by_id=by_id)
 
 
 def add_argument(session: Session, *, map_id: int, target_key: str, relation: str, kind: str,
-                 text: str, citation: Citation | None = None,
-                 author: str | None = None, by_id: int | None = None) -> Node:
+                 text: str, citation: Citation | None = None, author: str | None = None,
+                 by_id: int | None = None, title: str | None = None) -> Node:
     """A new node that supports or attacks the node `target_key`."""
     target = node_by_key(session, map_id=map_id, key=target_key)
     if kind == NodeKind.THESIS:
         raise InvalidInput("a thesis is what the map argues for; add a claim instead",
                            field="kind")
     node = add_free_node(session, map_id=map_id, kind=kind, text=text, citation=citation,
-                         author=author, by_id=by_id)
+                         author=author, by_id=by_id, title=title)
     add_relation(session, map_id=map_id, kind=relation, source_id=ident(node),
                  target_id=ident(target), author=author)
     return node
 
 
 def add_undercutter(session: Session, *, map_id: int, relation_id: int, text: str,
-                    author: str | None = None, by_id: int | None = None) -> Node:
+                    author: str | None = None, by_id: int | None = None,
+                    title: str | None = None) -> Node:
     """A new rebuttal saying that the support relation `relation_id` does not follow."""
     relation = session.get(Relation, relation_id)
     if relation is None:  # the form offered it, so someone removed it since
@@ -119,8 +120,8 @@ def add_undercutter(session: Session, *, map_id: int, relation_id: int, text: st
                        "the meantime; nothing was added.")
     if relation.map_id != map_id:  # what kind of step it may be is a rule (argmap/domain/rules.py)
         raise InvalidInput("choose a step of this map", field="relation")
-    node = add_node(session, map_id=map_id, kind=NodeKind.REBUTTAL, text=text, author=author,
-                    by_id=by_id)
+    node = add_node(session, map_id=map_id, kind=NodeKind.REBUTTAL, text=text, title=title,
+                    author=author, by_id=by_id)
     add_undercut(session, map_id=map_id, source_id=ident(node), relation_id=relation_id,
                  author=author)
     return node

@@ -46,14 +46,14 @@ bp = Blueprint("nodes", __name__, url_prefix="/maps/<slug>/nodes")
 CITATION = ("document", "locator", "quote", "url")
 # The panel's forms: which fields each one sends (all post to the routes below).
 FORMS = {
-    "reason": ("text",),
-    "evidence": ("text", *CITATION),
-    "rebuttal": ("text",),
-    "undercut": ("relation", "text"),
+    "reason": ("text", "title"),
+    "evidence": ("text", "title", *CITATION),
+    "rebuttal": ("text", "title"),
+    "undercut": ("relation", "text", "title"),
     "edit": ("kind", "title", "text", *CITATION, "passage_paragraph", "passage_quote",
              "version"),
     "link": ("kind", "target"),
-    "new": ("kind", "text", *CITATION),
+    "new": ("kind", "text", "title", *CITATION),
     "delete": ("version",),
     "copremise": ("relation", "text", "premise"),
     "uncouple": ("relation", "premise"),
@@ -94,7 +94,8 @@ def _submit(slug: str, key: str | None, form: str,
         exc.by = latest[0].actor if latest else None  # whose change got there first
         gone = key is not None and not node_exists(session, map_id=ident(found), key=key)
         forms = ({"new": FormState({"kind": values.get("kind") or "claim",
-                                    "text": values.get("text", "")}, conflict=exc)}
+                                    "text": values.get("text", ""),
+                                    "title": values.get("title", "")}, conflict=exc)}
                  if gone else {form: FormState(values, conflict=exc)})
         return render_map_page(session, found=found, view=view, node_key=None if gone else key,
                                forms=forms, status=409,
@@ -124,7 +125,8 @@ def _added(kind: str, node) -> Markup:
 def create(slug: str):
     def action(session, found, values):
         node = add_free_node(session, map_id=found.id, kind=values["kind"],
-                             text=values["text"], citation=_citation(values), **_by())
+                             text=values["text"], title=values["title"],
+                             citation=_citation(values), **_by())
         return node.key, _added(node.kind, node)
     return _submit(slug, None, "new", action)
 
@@ -138,7 +140,7 @@ def argue(slug: str, key: str):
 
     def action(session, found, values):
         node = add_argument(session, map_id=found.id, target_key=key, relation=relation,
-                            kind=kind, text=values["text"], **_by(),
+                            kind=kind, text=values["text"], title=values["title"], **_by(),
                             citation=_citation(values) if kind == "evidence" else None)
         return key, _added(kind if kind != "claim" else "reason", node)
     return _submit(slug, key, form, action)
@@ -149,7 +151,7 @@ def undercut(slug: str, key: str):
     def action(session, found, values):
         node_by_key(session, map_id=found.id, key=key)
         node = add_undercutter(session, map_id=found.id, relation_id=_step_id(values),
-                               text=values["text"], **_by())
+                               text=values["text"], title=values["title"], **_by())
         return key, _added("undercut", node)
     return _submit(slug, key, "undercut", action)
 
