@@ -5,6 +5,7 @@ The red team's categories are tables here: payload x view x export (SURFACES), h
 x way in (HOSTILE_FILES: the CLI and the upload form), and race x database (RACES and the
 slug races; `make test` runs each on SQLite and on PostgreSQL)."""
 
+import contextlib
 import io
 import json
 import re
@@ -16,7 +17,7 @@ from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import event, func
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 from werkzeug.security import check_password_hash
 
 from argmap import create_app, db
@@ -552,29 +553,41 @@ NEW_MAPS = {
 }
 
 
+@contextlib.contextmanager
+def rival_commits(engine, table: str, row: dict):
+    """Another request commits `row` into `table` just before this one's first insert into
+    it (made to happen at the database connection); yields a list that is true once it has."""
+    raced: list[bool] = []
+
+    def rival(_conn, _cursor, statement, *_args):
+        if statement.lstrip().replace('"', "").startswith(f"INSERT INTO {table} ") \
+                and not raced:
+            raced.append(True)
+            with engine.connect() as other:
+                other.execute(SQLModel.metadata.tables[table].insert().values(**row))
+                other.commit()
+
+    event.listen(engine, "before_cursor_execute", rival)
+    try:
+        yield raced
+    finally:
+        event.remove(engine, "before_cursor_execute", rival)
+
+
+def _map_row(slug: str, title: str, visibility: str) -> dict:
+    return dict(slug=slug, title=title, description="", revision=1, visibility=visibility,
+                created_at=utcnow(), updated_at=utcnow())
+
+
 @pytest.mark.parametrize("way", NEW_MAPS)
 def test_a_slug_taken_meanwhile_gives_the_next_one_not_a_500(app, client, way):
     """Another request commits a map with the same slug between this request's choice of
     the slug and its insert (made to happen at the database connection): the change runs
     again and takes the next slug."""
     sign_up(client, "olivia")
-    engine = app.extensions["argmap.engine"]
-    raced = []
-
-    def rival(_conn, _cursor, statement, *_args):
-        if statement.lstrip().startswith("INSERT INTO map ") and not raced:
-            raced.append(True)
-            with engine.connect() as other:
-                other.execute(Map.__table__.insert().values(
-                    slug="brand-new", title="Brand new", description="", revision=1,
-                    visibility="private", created_at=utcnow(), updated_at=utcnow()))
-                other.commit()
-
-    event.listen(engine, "before_cursor_execute", rival)
-    try:
+    with rival_commits(app.extensions["argmap.engine"], "map",
+                       _map_row("brand-new", "Brand new", "private")) as raced:
         reply = NEW_MAPS[way](client)
-    finally:
-        event.remove(engine, "before_cursor_execute", rival)
     assert raced and reply.status_code == 303, reply.get_data(as_text=True)[:300]
     assert "/maps/brand-new-2" in reply.headers["Location"]
     with app.app_context():
@@ -587,25 +600,11 @@ def test_a_cli_import_whose_slug_is_taken_meanwhile_says_so_in_one_line(app, run
     """`argmap import` keeps the file's slug (no renaming on the command line): when another
     process takes it between the check and the insert, the import says so as it does when
     the slug was taken before, and stores nothing."""
-    engine = app.extensions["argmap.engine"]
-    raced = []
-
-    def rival(_conn, _cursor, statement, *_args):
-        if statement.lstrip().startswith("INSERT INTO map ") and not raced:
-            raced.append(True)
-            with engine.connect() as other:
-                other.execute(Map.__table__.insert().values(
-                    slug="raced", title="Rival", description="", revision=1,
-                    visibility="public", created_at=utcnow(), updated_at=utcnow()))
-                other.commit()
-
     file = tmp_path / "raced.json"
     file.write_text(write(tiny_map(node("t", "thesis", "T."), slug="raced"), "json"))
-    event.listen(engine, "before_cursor_execute", rival)
-    try:
+    with rival_commits(app.extensions["argmap.engine"], "map",
+                       _map_row("raced", "Rival", "public")) as raced:
         result = runner.invoke(args=["import", str(file)])
-    finally:
-        event.remove(engine, "before_cursor_execute", rival)
     assert raced and result.exit_code == 1, result.output
     assert result.output.strip().splitlines() == [
         "Error: a map with the slug 'raced' already exists; choose another with --slug"]
@@ -678,24 +677,11 @@ def test_a_username_taken_meanwhile_is_taken_not_a_500(app, client, request):
     if request.config.getoption("db") != "postgresql":
         pytest.skip("SQLite holds the write lock from the attempt's count on, so no other "
                     "sign-up can commit between the check and the insert")
-    engine = app.extensions["argmap.engine"]
-    raced = []
-
-    def rival(_conn, _cursor, statement, *_args):
-        if statement.lstrip().replace('"', '').startswith("INSERT INTO user ") and not raced:
-            raced.append(True)
-            with engine.connect() as other:
-                other.execute(User.__table__.insert().values(
-                    username="olivia", display_name="Rival", password_hash="x",
-                    is_guest=False, created_at=utcnow()))
-                other.commit()
-
-    event.listen(engine, "before_cursor_execute", rival)
-    try:
+    with rival_commits(app.extensions["argmap.engine"], "user", dict(
+            username="olivia", display_name="Rival", password_hash="x", is_guest=False,
+            created_at=utcnow())) as raced:
         reply = post(client, "/signup", {"username": "olivia", "display_name": "Olivia",
                                          "password": "correct horse 1"})
-    finally:
-        event.remove(engine, "before_cursor_execute", rival)
     assert raced and reply.status_code == 422, reply.status_code
     assert "this username is taken" in reply.get_data(as_text=True)
     with app.app_context():
