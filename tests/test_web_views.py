@@ -82,6 +82,39 @@ def test_diagram_nodes_link_to_their_panel_but_exports_do_not(client):
     assert b"?node=" not in client.get(MAP + "/export.svg").data
 
 
+def _inline_svg(page: str) -> str:
+    """What the boxes of the page's diagram print (its <text> elements, not the tooltips)."""
+    svg = page[page.index("<svg"):page.index("</svg>")]
+    return " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+
+
+def test_a_big_map_s_diagram_prints_titles_and_a_person_can_switch_to_full_text(client):
+    svg = _inline_svg(client.get(MAP).get_data(as_text=True))
+    assert "Tying the SMA to tariffs breaks the" in svg
+    assert "Trump" not in svg  # no node prints its text: the seed's 41 nodes all have titles
+    reply = post(client, f"{MAP}/whatif", {"action": "labels", "labels": "full"})
+    assert reply.status_code == 303
+    page = client.get(MAP).get_data(as_text=True)
+    assert "Trump" in _inline_svg(page)
+    assert '<option value="full" selected>' in page
+    bad = post(client, f"{MAP}/whatif", {"action": "labels", "labels": "huge"})
+    assert bad.status_code == 400 and "choose titles or full text" in bad.get_data(as_text=True)
+
+
+def test_a_small_map_s_diagram_prints_full_text(client, app):
+    sign_up(client, "olivia")
+    with app.app_context():
+        session = db.session()
+        found = import_map(session, data=tiny_map(node("t", "thesis", "A short thesis."),
+                                                  node("c", "claim", "Its only reason."),
+                                                  relations=[rel("support", "c", "t")],
+                                                  slug="small"))
+        found.visibility = "public"
+        session.commit()
+    svg = _inline_svg(client.get("/maps/small").get_data(as_text=True))
+    assert "Its only reason." in svg
+
+
 def test_outline_is_a_nested_list_of_links(client):
     html = client.get(MAP + "?view=outline").get_data(as_text=True)
     tree = html[html.index('class="outline-tree"'):]

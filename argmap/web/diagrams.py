@@ -2,6 +2,7 @@
 a new drawing for someone who cannot edit the map is charged to the drawing budget."""
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from flask import current_app, g, request, url_for
 from flask_login import current_user
@@ -22,7 +23,7 @@ from argmap.render.options import FORMATS
 
 DEFAULT_OPTIONS = ExportOptions()
 PAGE_OPTIONS = ExportOptions(evaluation=True)  # the page shows the evaluation; exports don't
-# One drawing per format, revision and reading: what every reader of the map asks for.
+# One drawing per format, revision, reading and level of detail: what every reader asks for.
 DEFAULT_DRAWINGS = (DEFAULT_OPTIONS, PAGE_OPTIONS)
 
 
@@ -57,7 +58,8 @@ def map_diagram(session: Session, *, found: Map, fmt: str,
                    base=base, withdrawn=withdrawn, reading=reading, marks=marks)
     return cached_or_drawn(found, plan.key(),
                            lambda: draw(plan, timeout=config["RENDER_TIMEOUT"]),
-                           default=options in DEFAULT_DRAWINGS and not withdrawn,
+                           default=replace(options, labels="full") in DEFAULT_DRAWINGS
+                           and not withdrawn,
                            cached_only=cached_only)
 
 

@@ -17,6 +17,7 @@ from argmap.web.auth import signed_in
 from argmap.web.guard import load_map
 from argmap.web.page import (
     HIDDEN,
+    PAGE_LABELS,
     FormState,
     map_url,
     render_map_page,
@@ -60,6 +61,11 @@ def whatif(slug: str):
             raise InvalidInput("choose the plain or the necessary reading, or hide the "
                                "evaluation", field="reading")
         cookie["reading"] = {**cookie.get("reading", {}), slug: reading}
+    elif action == "labels":  # how much each box of the page's diagram prints
+        labels = request.form.get("labels", "")
+        if labels not in PAGE_LABELS:
+            raise InvalidInput("choose titles or full text", field="labels")
+        cookie["labels"] = {**cookie.get("labels", {}), slug: labels}
     elif action not in ("withdraw", "restore"):
         raise InvalidInput("unknown what-if action", field="action")
     chosen[slug] = keys

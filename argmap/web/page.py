@@ -3,7 +3,7 @@ htmx asks for (named by the HX-Target header), so a swap shows exactly what a re
 """
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask import current_app, g, make_response, render_template, request, url_for
 from flask import session as cookie
@@ -62,6 +62,17 @@ def field_error(exc: InvalidInput, fields: Collection[str], default: str) -> dic
 
 LAZY_DIAGRAM_NODES = 150  # above this, the page does not wait for `dot`
 HIDDEN = "hidden"  # a session's choice to see the map without the evaluation
+# Above this many nodes the page's diagram prints titles (labels=titles), so that the
+# overview stays legible; a person can switch to full text (a choice kept for the session).
+PAGE_TITLES_ABOVE = 15
+PAGE_LABELS = ("titles", "full")
+
+
+def page_labels(slug: str, data: MapData) -> str:
+    chosen = cookie.get("labels", {}).get(slug)
+    if chosen in PAGE_LABELS:
+        return chosen
+    return "titles" if len(data.nodes) > PAGE_TITLES_ABOVE else "full"
 
 
 def whatif(slug: str, data) -> tuple[str, ...]:
@@ -120,16 +131,19 @@ def page_context(req: PageRequest) -> dict:
 def evaluated(req: PageRequest) -> Evaluated:
     slug = req.found.slug
     reading = cookie.get("reading", {}).get(slug, "plain")
+    labels = page_labels(slug, req.data)
     if reading == HIDDEN:  # no marks anywhere, and the what-if is set aside
-        return Evaluated(None, (), reading, ExportOptions(), "plain")
+        return Evaluated(None, (), reading, ExportOptions(labels=labels), "plain")
     withdrawn = whatif(slug, req.data)
     evaluation = evaluate(req.data, base=base_scores(req.session, map_id=ident(req.found)),
                           withdrawn=withdrawn, reading=reading)
-    return Evaluated(evaluation, withdrawn, reading, PAGE_OPTIONS, reading)
+    return Evaluated(evaluation, withdrawn, reading, replace(PAGE_OPTIONS, labels=labels),
+                     reading)
 
 
 def evaluation_context(ev: Evaluated) -> dict:
-    return {"evaluation": ev.evaluation, "withdrawn": ev.withdrawn, "reading": ev.reading}
+    return {"evaluation": ev.evaluation, "withdrawn": ev.withdrawn, "reading": ev.reading,
+            "labels": ev.options.labels}
 
 
 def view_context(req: PageRequest, ev: Evaluated) -> dict:
