@@ -72,11 +72,11 @@ def _cpu(raw: bytes, fmt: str) -> float:
         gc.collect()
         gc.disable()
         try:
-            started = time.process_time()
+            started = time.thread_time()
             # A refusal at the end (a text too long, say) has cost the same reading.
             with contextlib.suppress(MapFileError):
                 read(raw, "bounds", fmt)
-            best = min(best, time.process_time() - started)
+            best = min(best, time.thread_time() - started)
         finally:
             gc.enable()
     return best
@@ -172,10 +172,10 @@ def test_the_budget_stops_a_slow_read_midway():
     """1.5 MB of front matter takes the YAML parser seconds; a budget of 0.1 s is checked at
     every YAML node, so the file is refused long before the parser is done."""
     front = "===\ntitle: Slow\nitems: [" + ", ".join(["abcd"] * 250_000) + "]\n===\n[T]: t\n"
-    started = time.process_time()
+    started = time.thread_time()
     with pytest.raises(MapFileError, match="took longer than 0.1 s"):
         read(front.encode(), "slow.argdown", "argdown", Budget("slow.argdown", 0.1))
-    assert time.process_time() - started < 1.0
+    assert time.thread_time() - started < 1.0
 
 
 def test_anchoring_passages_grows_linearly(app):
@@ -191,10 +191,10 @@ def test_anchoring_passages_grows_linearly(app):
             session = db.session()
             best = float("inf")
             for _ in range(3):
-                started = time.process_time()
+                started = time.thread_time()
                 with db.transaction(session):
                     import_file(session, raw=raw, name="passages.json", rename=True)
-                best = min(best, time.process_time() - started)
+                best = min(best, time.thread_time() - started)
             db.close_session()
         return best
 
