@@ -54,6 +54,14 @@ class TooLarge(RenderError):
         self.limit = limit
 
 
+class Illegible(RenderError):
+    """A drawing fitted to a slide would print text smaller than slides allow."""
+
+    def __init__(self, message: str, *, smallest: float):
+        super().__init__(message)
+        self.smallest = smallest
+
+
 class DrawingBudgetSpent(RenderError):
     """A reader has used the new drawings they may start for now (see domain/drawing.py)."""
 

@@ -201,7 +201,7 @@ def test_bad_options_name_their_field(values, field):
 # --- outputs ----------------------------------------------------------------------------
 
 def test_every_format_is_valid():
-    options = ExportOptions(theme="dark", fit="16:9", title=True)
+    options = ExportOptions(theme="dark", title=True)
     svg = export(SEED, options, "svg")
     ET.fromstring(svg)
     assert png_size(export(SEED, options, "png"))[0] > 0
@@ -220,9 +220,10 @@ def test_png_scale_two_doubles_the_pixels():
 
 @pytest.mark.parametrize("fit, ratio", [("16:9", 16 / 9), ("4:3", 4 / 3)])
 def test_fitted_outputs_have_the_slide_shape(fit, ratio):
-    width, height = png_size(export(SEED, ExportOptions(fit=fit), "png"))
+    options = ExportOptions(fit=fit, focus="sma-is-exception", labels="titles")
+    width, height = png_size(export(SEED, options, "png"))
     assert abs(width / height - ratio) < 0.01
-    page = PdfReader(io.BytesIO(export(SEED, ExportOptions(fit=fit), "pdf"))).pages[0]
+    page = PdfReader(io.BytesIO(export(SEED, options, "pdf"))).pages[0]
     assert abs(float(page.mediabox.width) / float(page.mediabox.height) - ratio) < 0.01
 
 
@@ -274,9 +275,14 @@ def test_dialog_redirects_to_the_export_address(client):
     assert reply.status_code == 303
     assert reply.location == ("/maps/treaty-alliance/export.png?theme=print&fit=16:9&scale=2"
                               "&hide=evidence,rebuttal")
+    reply = client.get("/maps/treaty-alliance/export?format=png&theme=print&fit=16:9&scale=2"
+                       "&focus=sma-is-exception&labels=titles&hide=evidence&hide=rebuttal")
+    assert reply.location == ("/maps/treaty-alliance/export.png?theme=print&fit=16:9&scale=2"
+                              "&focus=sma-is-exception&hide=evidence,rebuttal&labels=titles")
     file = client.get(reply.location)
     assert file.status_code == 200 and file.mimetype == "image/png"
-    assert 'filename="treaty-alliance.print.fit-16x9.scale-2.hide-evidence+rebuttal.png"' in \
+    assert ('filename="treaty-alliance.print.fit-16x9.scale-2.focus-sma-is-exception.'
+            'hide-evidence+rebuttal.labels-titles.png"') in \
         file.headers["Content-Disposition"]
 
 
@@ -298,12 +304,13 @@ def test_bad_option_in_the_address_is_a_400(client):
 
 @pytest.mark.parametrize("fmt", ["dot", "svg"])
 def test_the_web_and_the_cli_give_the_same_file(client, runner, tmp_path, fmt):
-    query = "theme=print&fit=16:9&focus=thesis&depth=1&title=yes"
+    query = "theme=print&fit=16:9&focus=sma-is-exception&depth=1&title=yes&labels=titles"
     web = client.get(f"/maps/treaty-alliance/export.{fmt}?{query}").data
     out = tmp_path / f"cli.{fmt}"
     result = runner.invoke(args=["export", "treaty-alliance", "--format", fmt, "--theme",
-                                 "print", "--fit", "16:9", "--focus", "thesis", "--depth", "1",
-                                 "--title", "yes", "-o", str(out)])
+                                 "print", "--fit", "16:9", "--focus", "sma-is-exception",
+                                 "--depth", "1", "--title", "yes", "--labels", "titles",
+                                 "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == web
 
@@ -316,3 +323,27 @@ def test_the_web_and_the_cli_give_the_same_deck(client, runner, tmp_path):
     assert result.exit_code == 0, result.output
     cli = PdfReader(tmp_path / "deck.pdf")
     assert [p.extract_text() for p in cli.pages] == [p.extract_text() for p in web.pages]
+
+
+# --- the legibility rule for single slides ---------------------------------------------------
+
+def test_a_fit_that_would_print_specks_is_refused_in_the_dialog(client):
+    reply = client.get("/maps/treaty-alliance/export?format=png&fit=16:9")
+    html = reply.get_data(as_text=True)
+    assert reply.status_code == 422 and 'id="export" open' in html
+    note = re.search(r'<p class="error" id="export-fit-error">([^<]*)</p>', html)
+    assert note, html[:2000]
+    smallest = float(re.search(r"smallest text would be ([\d.]+) pt", note.group(1)).group(1))
+    assert 0 < smallest < 14 and "deck" in note.group(1) and "focus" in note.group(1)
+    legible = client.get("/maps/treaty-alliance/export?format=png&fit=16:9"
+                         "&focus=sma-is-exception&labels=titles")
+    assert legible.status_code == 303
+
+
+def test_a_fit_that_would_print_specks_is_one_line_on_the_clis_stderr(runner, tmp_path):
+    out = tmp_path / "slide.png"
+    result = runner.invoke(args=["export", "treaty-alliance", "--fit", "16:9", "-o", str(out)])
+    assert result.exit_code != 0 and not out.exists()
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and re.search(r"smallest text would be \d+\.\d pt", lines[0])
+    assert "deck" in lines[0]

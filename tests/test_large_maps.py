@@ -70,8 +70,10 @@ def test_focused_export_of_the_big_map_works(client, big):
     nodes = [g for g in svg.iter("{http://www.w3.org/2000/svg}g")
              if g.get("class") == "node" and g.get("id", "").startswith("n-")]
     assert len(nodes) == 1 + 7  # the claim and the seven points directly under it
-    deeper = client.get(f"{big}/export.png?focus=claim-7&depth=3&theme=print&fit=16:9")
+    deeper = client.get(f"{big}/export.png?focus=claim-7&depth=3&theme=print")
     assert deeper.status_code == 200 and deeper.data.startswith(b"\x89PNG")
+    slide = client.get(f"{big}/export.png?focus=claim-7&depth=3&theme=print&fit=16:9")
+    assert slide.status_code == 422 and "Export the deck" in slide.get_data(as_text=True)
     hidden = client.get(f"{big}/export.svg?hide=claim,rebuttal")  # only the thesis remains
     assert hidden.status_code == 200
 

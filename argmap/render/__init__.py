@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 from argmap.mapdata import MapData
 from argmap.render.deck import deck_sources, join_pages
-from argmap.render.dot import DEFAULT_LAYOUT, Layout, to_dot
+from argmap.render.dot import DEFAULT_LAYOUT, Layout, printed, to_dot
+from argmap.render.legibility import Printed
 from argmap.render.options import FITS, ExportOptions
-from argmap.render.pipeline import choose, evaluation_marks, view_dot
+from argmap.render.pipeline import choose, evaluation_marks, layout_for, view_dot
 from argmap.render.run import FORMATS, MEDIA_TYPES, OUTPUT_STAGE, Deadline, dot_version, run_dot
 from argmap.render.theme import LIGHT, Theme
 
@@ -36,10 +37,12 @@ class Drawing:
     fmt: str
     dpi: int | None = None
     page: tuple[float, float] | None = None
+    printed: Printed | None = None  # with a page: the text sizes the slide must keep legible
 
     def key(self) -> tuple:
         digest = hashlib.sha256("\x1e".join(self.sources).encode()).hexdigest()
-        return (dot_version(), OUTPUT_STAGE, self.fmt, self.dpi, self.page, digest)
+        return (dot_version(), OUTPUT_STAGE, self.fmt, self.dpi, self.page, self.printed,
+                digest)
 
 
 def drawing(data: MapData, options: ExportOptions, fmt: str, *,
@@ -57,17 +60,20 @@ def drawing(data: MapData, options: ExportOptions, fmt: str, *,
         marks = ((), ())
     elif marks is None:
         marks = evaluation_marks(data, base, withdrawn, reading)
+    page = FITS[options.fit]
     return Drawing((view_dot(view, options, link_prefix, marks=marks),), fmt,
-                   dpi=options.png_dpi if fmt == "png" else None, page=FITS[options.fit])
+                   dpi=options.png_dpi if fmt == "png" else None, page=page,
+                   printed=printed(layout_for(options)) if page else None)
 
 
 def draw(plan: Drawing, *, timeout: float = 30.0) -> bytes:
     """Run `dot` for the plan; `timeout` bounds all its runs together (a deck's slides too)."""
     deadline = Deadline(timeout)
     if plan.fmt == "deck":
-        return join_pages([run_dot(source, "pdf", timeout=deadline, page=plan.page)
-                           for source in plan.sources])
-    return run_dot(plan.sources[0], plan.fmt, timeout=deadline, dpi=plan.dpi, page=plan.page)
+        return join_pages([run_dot(source, "pdf", timeout=deadline, page=plan.page,
+                                   printed=plan.printed) for source in plan.sources])
+    return run_dot(plan.sources[0], plan.fmt, timeout=deadline, dpi=plan.dpi, page=plan.page,
+                   printed=plan.printed)
 
 
 def export(data: MapData, options: ExportOptions, fmt: str, *, timeout: float = 30.0,

@@ -5,7 +5,11 @@ from dataclasses import dataclass
 import graphviz
 
 from argmap.mapdata import MapData, NodeData, RelationData
-from argmap.render.labels import escape, lines_cell, plain, table, wrap
+from argmap.render.fold import Fold, fold
+from argmap.render.labels import Row, plain, row_cell, table, wrap
+from argmap.render.legend import graph_label
+from argmap.render.legibility import Printed
+from argmap.render.measure import box_size
 from argmap.render.theme import LIGHT, Theme
 
 
@@ -24,6 +28,7 @@ class Layout:
     marks: tuple[tuple[str, str, float], ...] = ()
     inference_marks: tuple[tuple[str, str], ...] = ()
     link_prefix: str | None = None  # nodes link to prefix + key (the web page's node panel)
+    aspect: float | None = None  # fold wide trees toward this width / height (fold.py)
 
 
 DEFAULT_LAYOUT = Layout()
@@ -55,7 +60,8 @@ def edge_id(prefix: str, source: str, target: str) -> str:
     return f"{prefix}-{source}--{target}"
 
 
-def node_label(node: NodeData, data: MapData, theme: Theme, layout: Layout) -> str:
+def node_rows(node: NodeData, data: MapData, theme: Theme, layout: Layout) -> list[Row]:
+    """What the node's box prints, cell by cell, at the layout's level of detail."""
     style = theme.nodes[node.kind]
     caption = style.caption + (" \u00b7 EDITOR'S ADDITION" if node.origin == "editor" else "")
     mark = dict((k, (label, strength)) for k, label, strength in layout.marks).get(node.key)
@@ -63,22 +69,28 @@ def node_label(node: NodeData, data: MapData, theme: Theme, layout: Layout) -> s
         label, strength = mark
         caption = f"{MARKS[label]} {WORDS[label].upper()}" + (
             f" \u00b7 {strength:.0%}" if label != "WITHDRAWN" else "") + f" \u00b7 {caption}"
-    small = max(layout.font_size - 2, 6)
+    size, small = layout.font_size, max(layout.font_size - 2, 6)
     titled = bool(node.title and node.title.strip())
     if layout.labels == "compact":  # the kind shows in the box's shape and colour
         sign = f"{MARKS[mark[0]]} " if mark else ""
-        return table([lines_cell(wrap(sign + title_of(node), layout.wrap), bold=True)])
-    rows = [lines_cell([caption], size=small, color=theme.muted)]
+        return [Row(tuple(wrap(sign + title_of(node), layout.wrap)), size, bold=True)]
+    rows = [Row((caption,), small, color=theme.muted)]
     if layout.labels == "titles":
-        return table([*rows, lines_cell(wrap(title_of(node), layout.wrap), bold=titled)])
+        return [*rows, Row(tuple(wrap(title_of(node), layout.wrap)), size, bold=titled)]
     if titled:
-        rows.append(lines_cell(wrap(node.title or "", layout.wrap), bold=True))
-    rows.append(lines_cell(wrap(node.text, layout.wrap)))
+        rows.append(Row(tuple(wrap(node.title or "", layout.wrap)), size, bold=True))
+    rows.append(Row(tuple(wrap(node.text, layout.wrap)), size))
     if node.cites:
         citation = data.sources_by_key[node.cites].citation()
-        rows.append(lines_cell(wrap(f"\u2014 {citation}", layout.wrap + 4), size=small,
-                               color=theme.muted, italic=True))
-    return table(rows)
+        rows.append(Row(tuple(wrap(f"\u2014 {citation}", layout.wrap + 4)), small,
+                        color=theme.muted, italic=True))
+    return rows
+
+
+def printed(layout: Layout) -> Printed:
+    """The smallest sizes this layout prints: captions, citations and edge labels are two
+    points under the node text (the legend one point)."""
+    return Printed(text=max(layout.font_size - 2, 6), node_text=layout.font_size)
 
 
 TITLE_WORDS = 8  # what a node without a title shows in place of one
@@ -99,53 +111,15 @@ def _step_tip(step: RelationData, data: MapData) -> str:
     return f"{step.kind}: " + " + ".join(names) + together
 
 
-def caption(data: MapData) -> str:
-    doc = data.document
-    parts = [doc.title and f"A map of \u201c{doc.title}\u201d", doc.author and f"by {doc.author}",
-             doc.outlet, doc.date and doc.date.strftime("%-d %B %Y")]
-    return ", ".join(p for p in parts if p).replace(", by", " by")
-
-
-def graph_label(data: MapData, theme: Theme, layout: Layout) -> str | None:
-    """Title, caption and legend, stacked in one table (Graphviz has one graph label)."""
-    rows = []
-    if layout.title:
-        rows.append(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="{layout.font_size + 7}">'
-                    f"<B>{escape(data.title)}</B></FONT></TD></TR>")
-        if caption(data):
-            rows.append(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="{layout.font_size}" '
-                        f'COLOR="{theme.muted}">{escape(caption(data))}</FONT></TD></TR>')
-    if layout.legend:
-        rows.append(f'<TR><TD ALIGN="LEFT">{legend_label(data, theme, layout)}</TD></TR>')
-    if not rows:
-        return None
-    return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2">{"".join(rows)}</TABLE>'
-
-
-def legend_label(data: MapData, theme: Theme, layout: Layout) -> str:
-    small = max(layout.font_size - 1, 6)
-    cells = []
-    if layout.marks:
-        cells.append(f'<TD CELLPADDING="4"><FONT POINT-SIZE="{small}">\u2713 stands \u00b7 '
-                     f'\u2717 defeated (faded, dashed) \u00b7 ? undecided \u00b7 % strength'
-                     "</FONT></TD>")
-    for kind, style in theme.nodes.items():
-        cells.append(f'<TD BGCOLOR="{style.fill}" BORDER="1" COLOR="{style.border}" '
-                     f'CELLPADDING="4"><FONT POINT-SIZE="{small}">{escape(kind)}</FONT></TD>')
-    for style in theme.edges.values():
-        cells.append(f'<TD CELLPADDING="4"><FONT POINT-SIZE="{small}" COLOR="{style.color}">'
-                     f'{escape(style.sample)}</FONT><FONT POINT-SIZE="{small}"> '
-                     f'{escape(style.caption)}</FONT></TD>')
-    if any(r.is_linked for r in data.relations):
-        cells.append(f'<TD CELLPADDING="4"><FONT POINT-SIZE="{small}" COLOR="{theme.text}">'
-                     f'\u2014\u25c6\u2014\u25b6</FONT><FONT POINT-SIZE="{small}"> linked '
-                     "premises: they meet at \u25c6 and count only together</FONT></TD>")
-    return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4"><TR>{"".join(cells)}</TR>'
-            "</TABLE>")
-
-
 def to_dot(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT, *,
            stubs: tuple[tuple[str, int], ...] = (), focus: str | None = None) -> str:
+    return planned(data, theme, layout, stubs=stubs, focus=focus)[0]
+
+
+def planned(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT, *,
+            stubs: tuple[tuple[str, int], ...] = (), focus: str | None = None
+            ) -> tuple[str, Fold]:
+    """The DOT source, and the fold it was laid out with (its estimated size too)."""
     graph = graphviz.Digraph(name=graphviz.escape(data.slug))
     graph.attr(rankdir=layout.rankdir, bgcolor=theme.background, fontname=theme.font,
                fontcolor=theme.text, fontsize=str(layout.font_size),
@@ -157,9 +131,10 @@ def to_dot(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT,
     graph.attr("node", fontname=theme.font, fontsize=str(layout.font_size),
                fontcolor=theme.text, margin="0.14,0.08")
     graph.attr("edge", fontname=theme.font, fontsize=str(layout.font_size - 2))
-    label = graph_label(data, theme, layout)
-    if label:
-        graph.attr(label=f"<{label}>", labelloc="t" if layout.title else "b", labeljust="l")
+    boxes: dict[str, tuple[float, float]] = {}
+    scratch = graphviz.Digraph()  # node statements, placed in the graph once folded
+    statements: dict[str, str] = {}
+    edges: list[tuple[str, str, dict[str, str]]] = []
     marks = {k: label for k, label, _s in layout.marks}
     for node in data.nodes:
         style = theme.nodes[node.kind]
@@ -173,7 +148,10 @@ def to_dot(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT,
             look["style"] = style.style + ",dotted"
         elif state == "IN":
             emphasis *= 1.5
-        graph.node(node_id(node.key), label=node_label(node, data, theme, layout),
+        rows = node_rows(node, data, theme, layout)
+        boxes[node_id(node.key)] = box_size(rows)
+        _add(scratch, statements, node_id(node.key),
+                   label=table([row_cell(row, default_size=layout.font_size) for row in rows]),
                    id=node_id(node.key), shape=style.shape, **look, color=style.border,
                    penwidth=f"{style.penwidth * emphasis:g}",
                    peripheries=str(style.peripheries), tooltip=graphviz.escape(plain(node.text)),
@@ -199,22 +177,88 @@ def to_dot(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT,
             # One inference point for the step: an edge from each premise into it, one on to
             # the target, and something for an undercut to point at.
             junction = junction_id(rel)
-            graph.node(junction, label="", id=junction, shape="diamond", width="0.16",
+            boxes[junction] = (0.16, 0.16)
+            _add(scratch, statements, junction, label="", id=junction, shape="diamond",
+                 width="0.16",
                        height="0.16", style="filled", fillcolor=attrs["color"],
                        color=attrs["color"], tooltip=graphviz.escape(_step_tip(rel, data)))
             for premise in rel.premises:
-                graph.edge(node_id(premise), junction, **{
+                edges.append((node_id(premise), junction, {
                     **attrs, "label": "", "arrowhead": "none",
-                    "id": edge_id(prefix, premise, junction)})
-            graph.edge(junction, target, **attrs, id=edge_id(prefix, junction, target))
+                    "id": edge_id(prefix, premise, junction)}))
+            edges.append((junction, target, {**attrs, "id": edge_id(prefix, junction, target)}))
         else:
-            graph.edge(node_id(rel.premises[0]), target, **attrs,
-                       id=edge_id(prefix, rel.premises[0],
-                                  target if rel.is_undercut else rel.target))
+            edges.append((node_id(rel.premises[0]), target, {
+                **attrs, "id": edge_id(prefix, rel.premises[0],
+                                       target if rel.is_undercut else rel.target)}))
     for key, count in stubs:
         stub = f"s-{key}"
-        graph.node(stub, label=f"+{count} hidden", id=stub, shape="box", style="dashed,rounded",
+        text = f"+{count} hidden"
+        boxes[stub] = box_size([Row((text,), layout.font_size)])
+        _add(scratch, statements, stub, label=text, id=stub, shape="box", style="dashed,rounded",
                    color=theme.muted, fontcolor=theme.muted,
                    tooltip=f"{count} nodes argue about this one; they are hidden here")
-        graph.edge(stub, node_id(key), style="dashed", color=theme.muted, arrowhead="none")
-    return graph.source
+        edges.append((stub, node_id(key), {"style": "dashed", "color": theme.muted,
+                                           "arrowhead": "none"}))
+    plan = _fold(data, theme, layout, boxes, edges)
+    label, _size = _label(data, theme, layout, plan.width)
+    if label:
+        graph.attr(label=f"<{label}>", labelloc="t" if layout.title else "b", labeljust="l")
+    _place(graph, plan, statements)
+    for index, (tail, head, attrs) in enumerate(edges):
+        longer = plan.minlen.get(index)
+        graph.edge(tail, head, **attrs, **_stretched(longer))
+    return graph.source, plan
+
+
+def _add(scratch: graphviz.Digraph, statements: dict[str, str], name: str, **attrs) -> None:
+    scratch.node(name, **attrs)
+    statements[name] = scratch.body[-1]
+
+
+def _place(graph: graphviz.Digraph, plan: Fold, statements: dict[str, str]) -> None:
+    """The node statements in tree order, each folded subtree in a borderless cluster so
+    that `dot` keeps it together instead of interleaving it with its neighbours."""
+    placed = set(statements)
+    roots = [v for v in statements if not any(v in kids for kids in plan.children.values())]
+    todo: list[tuple[str, bool]] = [(v, False) for v in reversed(roots)]
+    while todo:
+        vertex, closing = todo.pop()
+        if closing:
+            graph.body.append("\t}\n")
+            continue
+        if vertex in plan.blocks:
+            graph.body.append(f"\tsubgraph {graphviz.quoting.quote('cluster-' + vertex)} {{\n"
+                              "\t\tperipheries=0 label=\"\" margin=2\n")
+            todo.append((vertex, True))
+        if vertex in placed:
+            graph.body.append(statements[vertex])
+            placed.discard(vertex)
+        todo.extend((child, False) for child in reversed(plan.children.get(vertex, [])))
+
+
+def _stretched(minlen: int | None) -> dict[str, str]:
+    """A folded edge's length; a long one doesn't pull its subtree under its head, or `dot`
+    would keep it straight and set the subtree beside the rows above instead of below."""
+    if not minlen:
+        return {}
+    return {"minlen": str(minlen), **({"weight": "0"} if minlen > WEIGHTLESS else {})}
+
+
+LEGEND_WIDTH = 7.0  # inches: the legend wraps no narrower than this
+WEIGHTLESS = 2  # rank distance above which a folded edge pulls nothing
+
+
+def _label(data: MapData, theme: Theme, layout: Layout, width: float):
+    return graph_label(data, theme, font_size=layout.font_size, title=layout.title,
+                       legend=layout.legend, evaluated=bool(layout.marks),
+                       width=max(width, LEGEND_WIDTH))
+
+
+def _fold(data: MapData, theme: Theme, layout: Layout, boxes: dict[str, tuple[float, float]],
+          edges: list[tuple[str, str, dict[str, str]]]) -> Fold:
+    """Fold toward the layout's aspect, counting the legend as wrapped to its narrowest."""
+    frame = _label(data, theme, layout, LEGEND_WIDTH)[1]
+    return fold(boxes, [(tail, head) for tail, head, _ in edges], aspect=layout.aspect,
+                nodesep=layout.nodesep, ranksep=layout.ranksep, frame=frame,
+                across=layout.rankdir in ("LR", "RL"))

@@ -8,6 +8,7 @@ backslash is written as an entity, and a doubled backslash is the one form it pr
 import html
 import re
 import textwrap
+from dataclasses import dataclass
 
 # What XML (and so SVG) cannot carry, or `dot` refuses: control characters, lone surrogates
 # and the Unicode non-characters (U+FDD0..U+FDEF and the last two code points of each plane).
@@ -39,6 +40,22 @@ def wrap(text: str, width: int) -> list[str]:
         lines.extend(textwrap.wrap(paragraph, width=width, break_long_words=False,
                                    break_on_hyphens=False) or [""])
     return lines
+
+
+@dataclass(frozen=True)
+class Row:
+    """One cell of a label: its lines, printed in one size and style."""
+
+    lines: tuple[str, ...]
+    size: int
+    color: str | None = None
+    bold: bool = False
+    italic: bool = False
+
+
+def row_cell(row: Row, *, default_size: int) -> str:
+    return lines_cell(list(row.lines), size=None if row.size == default_size else row.size,
+                      color=row.color, bold=row.bold, italic=row.italic)
 
 
 def lines_cell(lines: list[str], *, size: int | None = None, color: str | None = None,

@@ -16,7 +16,15 @@ def layout_for(options: ExportOptions, link_prefix: str | None = None) -> Layout
                   font_size=options.font_size, nodesep=DEFAULT_LAYOUT.nodesep * options.spacing,
                   ranksep=DEFAULT_LAYOUT.ranksep * options.spacing, legend=options.legend,
                   title=options.title, size=FITS[options.fit], link_prefix=link_prefix,
-                  labels=options.labels)
+                  labels=options.labels, aspect=aspect_of(options))
+
+
+SCREEN_ASPECT = 16 / 10  # what a drawing without a page is folded toward: a screen
+
+
+def aspect_of(options: ExportOptions) -> float:
+    page = FITS[options.fit]
+    return page[0] / page[1] if page else SCREEN_ASPECT
 
 
 def choose(data: MapData, options: ExportOptions, node_limit: int | None = None) -> View:

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from argmap.errors import GraphvizMissing, RenderError
+from argmap.render.legibility import Printed, check
 
 FORMATS = {"svg": "svg", "png": "png", "pdf": "pdf", "dot": "dot"}
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf",
@@ -54,15 +55,16 @@ class Deadline:
 
 
 def run_dot(source: str, fmt: str, *, timeout: float | Deadline = 30.0, dpi: int | None = None,
-            page: tuple[float, float] | None = None) -> bytes:
-    """Run `dot`; with `page` (inches), the output is exactly that size (a slide)."""
+            page: tuple[float, float] | None = None, printed: Printed | None = None) -> bytes:
+    """Run `dot`; with `page` (inches), the output is exactly that size (a slide), and with
+    `printed` (its text sizes) it is refused when the slide would print them too small."""
     if fmt not in FORMATS:
         raise RenderError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
     if fmt == "dot":
         return source.encode("utf-8")
     deadline = timeout if isinstance(timeout, Deadline) else Deadline(timeout)
     if page:
-        source = fill_page(source, page, timeout=deadline)
+        source = fill_page(source, page, timeout=deadline, printed=printed)
     args = [f"-T{DEVICES[fmt]}"] + ([f"-Gdpi={int(dpi)}"] if dpi else [])
     return _dot(args, source, deadline)
 
@@ -76,16 +78,21 @@ def layout(source: str, *, timeout: float | Deadline = 30.0) -> str:
 PAGE_MARGIN = 0.2  # inches kept free around a drawing fitted to a page
 
 
-def fill_page(source: str, page: tuple[float, float], *, timeout: Deadline) -> str:
+def fill_page(source: str, page: tuple[float, float], *, timeout: Deadline,
+              printed: Printed | None = None) -> str:
     """Pad the drawing so that, scaled to the page (`size`), it fills the page exactly.
 
     Graphviz scales drawing plus padding into `size` keeping its shape, which leaves the page
     short in one direction. Padding (in the drawing's own units, measured in a first pass) to
-    the page's shape, with a margin, fixes that.
+    the page's shape, with a margin, fixes that. With `printed`, the scale must keep its
+    text legible (legibility.py), and a drawing with little in it grows only so far.
     """
     plain = layout(source, timeout=timeout)
     width, height = (float(v) for v in plain.split("\n", 1)[0].split()[2:4])
     scale = min((page[0] - 2 * PAGE_MARGIN) / width, (page[1] - 2 * PAGE_MARGIN) / height)
+    if printed:
+        check(printed, scale, page)
+        scale = min(scale, printed.most_scale())
     pad_x = (page[0] / scale - width) / 2
     pad_y = (page[1] / scale - height) / 2
     return source.rstrip().removesuffix("}") + f'\tgraph [pad="{pad_x:.4f},{pad_y:.4f}"]\n}}\n'

@@ -14,6 +14,7 @@ from argmap.domain.access import Forbidden
 from argmap.errors import (
     Conflict,
     DrawingBudgetSpent,
+    Illegible,
     InvalidInput,
     NotFound,
     RenderError,
@@ -51,6 +52,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(TooLarge)
     def too_large(error: TooLarge):
         return _page(422, "Too large to draw at once", str(error))
+
+    @app.errorhandler(Illegible)
+    def illegible(error: Illegible):
+        return _page(422, "Too small to read on a slide", str(error))
 
     @app.errorhandler(DrawingBudgetSpent)
     def budget_spent(error: DrawingBudgetSpent):

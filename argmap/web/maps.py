@@ -29,7 +29,7 @@ from argmap.domain.maps import (
     list_maps,
     load_map_data,
 )
-from argmap.errors import InvalidInput, MapFileError, NotFound
+from argmap.errors import Illegible, InvalidInput, MapFileError, NotFound
 from argmap.evaluate import MARKS, WORDS
 from argmap.formats import MAX_IMPORT_BYTES, MEDIA, SUFFIXES, Budget, write
 from argmap.mapdata import short
@@ -248,6 +248,8 @@ def export_dialog(slug: str):
         options = _options()
         if options.focus or options.collapse:  # the keys must name nodes of this map
             choose(load_map_data(session, found=found), options)
+        if options.fit != "none" and fmt != "deck":  # drawn now (and cached), to say here
+            _legible(session, found, fmt, options)  # if it could not be read
     except InvalidInput as exc:
         values = _query_values()
         return render_map_page(session, found=found, view="diagram", node_key=None,
@@ -256,6 +258,14 @@ def export_dialog(slug: str):
                                status=422, target="page")
     query: dict[str, Any] = options.query()  # as url_for's **values: no '_external' etc.
     return redirect(url_for("maps.export", slug=slug, fmt=fmt, **query), 303)
+
+
+def _legible(session, found: Map, fmt: str, options: ExportOptions) -> None:
+    """A slide that would print specks is refused as a mistake in the `fit` field."""
+    try:
+        map_diagram(session, found=found, fmt=fmt, options=options)
+    except Illegible as exc:
+        raise InvalidInput(str(exc), field="fit") from exc
 
 
 @bp.get("/maps/<slug>/diagram.svg")
