@@ -175,7 +175,8 @@ def export_options(command):
 @click.command("export")
 @click.argument("map_ref", metavar="MAP")
 @click.option("--format", "fmt", type=click.Choice((*FORMATS, *WRITERS)),
-              help="Output format: a drawing (deck is a PDF of 16:9 slides) or an interchange "
+              help="Output format: a drawing (deck is a PDF of slides, pptx the same for "
+                   "PowerPoint) or an interchange "
                    "format (default: from the -o file name, else svg).")
 @click.option("-o", "--output", type=click.Path(allow_dash=True),
               help="Output file, or - for stdout (default: from the slug and the options).")
@@ -183,7 +184,8 @@ def export_options(command):
 @with_appcontext
 @user_errors
 def export_command(map_ref: str, fmt: str | None, output: str | None, **chosen) -> None:
-    """Draw MAP (a slug in the database, or a map file) as SVG, PNG, PDF, DOT or a deck."""
+    """Draw MAP (a slug in the database, or a map file) as SVG, PNG, PDF, DOT or a deck
+    (PDF or PowerPoint)."""
     if fmt is None:
         suffix = Path(output).suffix.lstrip(".").lower() if output else ""
         fmt = suffix if suffix in FORMATS else "svg"

@@ -9,12 +9,12 @@ import hashlib
 from dataclasses import dataclass
 
 from argmap.mapdata import MapData
-from argmap.render.deck import deck_sources, join_pages
 from argmap.render.dot import DEFAULT_LAYOUT, Layout, printed, to_dot
 from argmap.render.legibility import Printed
 from argmap.render.options import FITS, ExportOptions
 from argmap.render.pipeline import choose, evaluation_marks, layout_for, view_dot
 from argmap.render.run import FORMATS, MEDIA_TYPES, OUTPUT_STAGE, Deadline, dot_version, run_dot
+from argmap.render.slides import DECK_STAGE, DECKS, deck_plan, draw_deck
 from argmap.render.theme import LIGHT, Theme
 
 __all__ = ["DEFAULT_LAYOUT", "FORMATS", "MEDIA_TYPES", "Drawing", "ExportOptions", "Layout",
@@ -38,11 +38,14 @@ class Drawing:
     dpi: int | None = None
     page: tuple[float, float] | None = None
     printed: Printed | None = None  # with a page: the text sizes the slide must keep legible
+    titles: tuple[str, ...] = ()  # a deck: each page's title band (DOT), and its backdrop last
+    notes: tuple[str, ...] = ()  # a deck: each page's speaker notes (PowerPoint)
 
     def key(self) -> tuple:
-        digest = hashlib.sha256("\x1e".join(self.sources).encode()).hexdigest()
-        return (dot_version(), OUTPUT_STAGE, self.fmt, self.dpi, self.page, self.printed,
-                digest)
+        digest = hashlib.sha256("\x1e".join((*self.sources, "\x1d", *self.titles, "\x1d",
+                                              *self.notes)).encode()).hexdigest()
+        return (dot_version(), OUTPUT_STAGE, DECK_STAGE, self.fmt, self.dpi, self.page,
+                self.printed, digest)
 
 
 def drawing(data: MapData, options: ExportOptions, fmt: str, *,
@@ -52,14 +55,13 @@ def drawing(data: MapData, options: ExportOptions, fmt: str, *,
     """The DOT of the map as the options describe it (no `dot` run yet). With the evaluation
     option, `marks` (from an evaluation the caller made already) or else `base` (rating
     scores) and `withdrawn` (a what-if) give the labels."""
-    if fmt == "deck":
-        return Drawing(deck_sources(data, options, node_limit=node_limit), "deck",
-                       page=FITS["16:9"])
-    view = choose(data, options, node_limit)
     if not options.evaluation:
         marks = ((), ())
     elif marks is None:
         marks = evaluation_marks(data, base, withdrawn, reading)
+    if fmt in DECKS:
+        return Drawing(**deck_plan(data, options, fmt, node_limit=node_limit, marks=marks))
+    view = choose(data, options, node_limit)
     page = FITS[options.fit]
     return Drawing((view_dot(view, options, link_prefix, marks=marks),), fmt,
                    dpi=options.png_dpi if fmt == "png" else None, page=page,
@@ -69,14 +71,14 @@ def drawing(data: MapData, options: ExportOptions, fmt: str, *,
 def draw(plan: Drawing, *, timeout: float = 30.0) -> bytes:
     """Run `dot` for the plan; `timeout` bounds all its runs together (a deck's slides too)."""
     deadline = Deadline(timeout)
-    if plan.fmt == "deck":
-        return join_pages([run_dot(source, "pdf", timeout=deadline, page=plan.page,
-                                   printed=plan.printed) for source in plan.sources])
+    if plan.fmt in DECKS:
+        return draw_deck(plan, deadline)
     return run_dot(plan.sources[0], plan.fmt, timeout=deadline, dpi=plan.dpi, page=plan.page,
                    printed=plan.printed)
 
 
 def export(data: MapData, options: ExportOptions, fmt: str, *, timeout: float = 30.0,
            **chosen) -> bytes:
-    """One file of the map as the options describe it; `deck` is a PDF of slides."""
+    """One file of the map as the options describe it; `deck` is a PDF of slides, `pptx`
+    the same slides for PowerPoint."""
     return draw(drawing(data, options, fmt, **chosen), timeout=timeout)

@@ -9,7 +9,7 @@ from argmap.render.fold import Fold, fold
 from argmap.render.labels import Row, plain, row_cell, table, wrap
 from argmap.render.legend import graph_label
 from argmap.render.legibility import Printed
-from argmap.render.measure import box_size
+from argmap.render.measure import LEADING, POINT, box_size
 from argmap.render.theme import LIGHT, Theme
 
 
@@ -29,6 +29,8 @@ class Layout:
     inference_marks: tuple[tuple[str, str], ...] = ()
     link_prefix: str | None = None  # nodes link to prefix + key (the web page's node panel)
     aspect: float | None = None  # fold wide trees toward this width / height (fold.py)
+    legend_width: float = 7.0  # inches: the legend wraps no narrower than this
+    stubs_inside: bool = False  # a stub's text as a last line of its node, not a box below
 
 
 DEFAULT_LAYOUT = Layout()
@@ -112,14 +114,20 @@ def _step_tip(step: RelationData, data: MapData) -> str:
 
 
 def to_dot(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT, *,
-           stubs: tuple[tuple[str, int], ...] = (), focus: str | None = None) -> str:
-    return planned(data, theme, layout, stubs=stubs, focus=focus)[0]
+           stubs: tuple[tuple[str, str], ...] = (), focus: str | None = None,
+           hidden: frozenset[str] = frozenset()) -> str:
+    return planned(data, theme, layout, stubs=stubs, focus=focus, hidden=hidden)[0]
 
 
 def planned(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT, *,
-            stubs: tuple[tuple[str, int], ...] = (), focus: str | None = None
-            ) -> tuple[str, Fold]:
-    """The DOT source, and the fold it was laid out with (its estimated size too)."""
+            stubs: tuple[tuple[str, str], ...] = (), focus: str | None = None,
+            hidden: frozenset[str] = frozenset()) -> tuple[str, Fold]:
+    """The DOT source, and the fold it was laid out with (its estimated size too).
+
+    `stubs` are (node key, text) boxes hanging under nodes ("+3 hidden"). The `hidden`
+    nodes, and what touches them, are laid out but not drawn: a build-up step that keeps
+    every node where the whole view puts it.
+    """
     graph = graphviz.Digraph(name=graphviz.escape(data.slug))
     graph.attr(rankdir=layout.rankdir, bgcolor=theme.background, fontname=theme.font,
                fontcolor=theme.text, fontsize=str(layout.font_size),
@@ -132,6 +140,8 @@ def planned(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT
                fontcolor=theme.text, margin="0.14,0.08")
     graph.attr("edge", fontname=theme.font, fontsize=str(layout.font_size - 2))
     boxes: dict[str, tuple[float, float]] = {}
+    inside = dict(stubs) if layout.stubs_inside else {}
+    stubs = () if layout.stubs_inside else stubs
     scratch = graphviz.Digraph()  # node statements, placed in the graph once folded
     statements: dict[str, str] = {}
     edges: list[tuple[str, str, dict[str, str]]] = []
@@ -149,6 +159,9 @@ def planned(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT
         elif state == "IN":
             emphasis *= 1.5
         rows = node_rows(node, data, theme, layout)
+        if node.key in inside:
+            rows.append(Row((inside[node.key],), max(layout.font_size - 2, 6),
+                            color=theme.muted, italic=True))
         boxes[node_id(node.key)] = box_size(rows)
         _add(scratch, statements, node_id(node.key),
                    label=table([row_cell(row, default_size=layout.font_size) for row in rows]),
@@ -177,7 +190,7 @@ def planned(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT
             # One inference point for the step: an edge from each premise into it, one on to
             # the target, and something for an undercut to point at.
             junction = junction_id(rel)
-            boxes[junction] = (0.16, 0.16)
+            boxes[junction] = (0.16, 0.4)  # a rank of its own: as tall as dot makes it
             _add(scratch, statements, junction, label="", id=junction, shape="diamond",
                  width="0.16",
                        height="0.16", style="filled", fillcolor=attrs["color"],
@@ -191,15 +204,16 @@ def planned(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT
             edges.append((node_id(rel.premises[0]), target, {
                 **attrs, "id": edge_id(prefix, rel.premises[0],
                                        target if rel.is_undercut else rel.target)}))
-    for key, count in stubs:
+    for key, text in stubs:
         stub = f"s-{key}"
-        text = f"+{count} hidden"
         boxes[stub] = box_size([Row((text,), layout.font_size)])
-        _add(scratch, statements, stub, label=text, id=stub, shape="box", style="dashed,rounded",
-                   color=theme.muted, fontcolor=theme.muted,
-                   tooltip=f"{count} nodes argue about this one; they are hidden here")
+        _add(scratch, statements, stub, label=graphviz.escape(plain(text)), id=stub,
+             shape="box", style="dashed,rounded", color=theme.muted, fontcolor=theme.muted,
+             tooltip=graphviz.escape(plain(text)))
         edges.append((stub, node_id(key), {"style": "dashed", "color": theme.muted,
                                            "arrowhead": "none"}))
+    if hidden:
+        _hide(statements, edges, {node_id(k) for k in hidden} | {f"s-{k}" for k in hidden})
     plan = _fold(data, theme, layout, boxes, edges)
     label, _size = _label(data, theme, layout, plan.width)
     if label:
@@ -208,7 +222,23 @@ def planned(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT
     for index, (tail, head, attrs) in enumerate(edges):
         longer = plan.minlen.get(index)
         graph.edge(tail, head, **attrs, **_stretched(longer))
+    for tail, head, distance in plan.ties:
+        graph.edge(tail, head, style="invis", arrowhead="none", minlen=str(distance))
     return graph.source, plan
+
+
+def _hide(statements: dict[str, str], edges: list[tuple[str, str, dict[str, str]]],
+          hidden: set[str]) -> None:
+    """Make the hidden vertices, and every edge and junction that touches one, invisible."""
+    for tail, head, _ in edges:  # a junction shows only with all of its step
+        if tail in hidden and head.startswith("j-"):
+            hidden.add(head)
+    for index, (tail, head, attrs) in enumerate(edges):
+        if tail in hidden or head in hidden:
+            edges[index] = (tail, head, {**attrs, "style": "invis"})
+    for vertex in hidden & set(statements):
+        line = statements[vertex].rstrip().removesuffix("]")
+        statements[vertex] = line + " style=invis]\n"
 
 
 def _add(scratch: graphviz.Digraph, statements: dict[str, str], name: str, **attrs) -> None:
@@ -238,27 +268,29 @@ def _place(graph: graphviz.Digraph, plan: Fold, statements: dict[str, str]) -> N
 
 
 def _stretched(minlen: int | None) -> dict[str, str]:
-    """A folded edge's length; a long one doesn't pull its subtree under its head, or `dot`
-    would keep it straight and set the subtree beside the rows above instead of below."""
+    """A folded edge's length; it doesn't pull its subtree under its head, or `dot` would
+    keep it straight and set the subtree beside the rows above instead of below them."""
     if not minlen:
         return {}
-    return {"minlen": str(minlen), **({"weight": "0"} if minlen > WEIGHTLESS else {})}
+    return {"minlen": str(minlen), "weight": "0"}
 
 
-LEGEND_WIDTH = 7.0  # inches: the legend wraps no narrower than this
-WEIGHTLESS = 2  # rank distance above which a folded edge pulls nothing
 
 
 def _label(data: MapData, theme: Theme, layout: Layout, width: float):
     return graph_label(data, theme, font_size=layout.font_size, title=layout.title,
                        legend=layout.legend, evaluated=bool(layout.marks),
-                       width=max(width, LEGEND_WIDTH))
+                       width=max(width, layout.legend_width))
 
 
 def _fold(data: MapData, theme: Theme, layout: Layout, boxes: dict[str, tuple[float, float]],
           edges: list[tuple[str, str, dict[str, str]]]) -> Fold:
     """Fold toward the layout's aspect, counting the legend as wrapped to its narrowest."""
-    frame = _label(data, theme, layout, LEGEND_WIDTH)[1]
+    frame = _label(data, theme, layout, layout.legend_width)[1]
+    ranksep = layout.ranksep
+    if any(attrs.get("label") for _, _, attrs in edges):
+        # an edge label widens the gap between ranks by about its own height
+        ranksep += (layout.font_size - 2) * LEADING * POINT
     return fold(boxes, [(tail, head) for tail, head, _ in edges], aspect=layout.aspect,
-                nodesep=layout.nodesep, ranksep=layout.ranksep, frame=frame,
+                nodesep=layout.nodesep, ranksep=ranksep, frame=frame,
                 across=layout.rankdir in ("LR", "RL"))

@@ -26,6 +26,7 @@ class Fold:
     minlen: dict[int, int]  # edge index -> minimum rank distance (only those above 1)
     children: dict[str, list[str]]  # the spanning tree: each vertex's children, in order
     blocks: frozenset[str]  # vertices whose subtrees are kept together (as dot clusters)
+    ties: tuple[tuple[str, str, int], ...]  # (child, the child above it, rank distance)
     width: float  # the estimated size of the drawing, in inches
     height: float
 
@@ -88,17 +89,19 @@ def fold(boxes: Mapping[str, tuple[float, float]], edges: Sequence[Edge], *,
     order = tree.post_order()
     target = aspect if aspect is None or not across else 1 / aspect
 
-    def shaped(bound: float, start: int) -> tuple[dict[int, int], float, float]:
+    def shaped(bound: float, start: int) -> tuple[dict[int, int], float, float, list]:
         shapes: dict[str, _Shape] = {}
         minlen: dict[int, int] = {}
+        ties: list[tuple[str, str, int]] = []
         for vertex in order:
             shapes[vertex] = _stack(sizes[vertex], tree.children[vertex], shapes,
-                                    minlen, bound=bound if depth[vertex] >= start else math.inf,
+                                    minlen, ties,
+                                    bound=bound if depth[vertex] >= start else math.inf,
                                     nodesep=nodesep, ranksep=ranksep)
         roots = [shapes[r] for r in tree.roots]
         width = sum(s.width for s in roots) + nodesep * max(len(roots) - 1, 0)
         height = max((s.height for s in roots), default=0.0)
-        return minlen, max(width, frame[0]), height + frame[1]
+        return minlen, max(width, frame[0]), height + frame[1], ties
 
     depth = tree.depths()
     widest = shaped(math.inf, 0)
@@ -112,15 +115,15 @@ def fold(boxes: Mapping[str, tuple[float, float]], edges: Sequence[Edge], *,
         best = min(found, key=lambda item: (
             round(abs(math.log(item[0][1] / item[0][2] / target)) / TOLERANCE), -item[1],
             item[0][1] * item[0][2]))[0]
-    minlen, width, height = best
+    minlen, width, height, ties = best
     folded = {edges[index][1] for index in minlen}
     blocks = frozenset(child for vertex in folded for child, _ in tree.children[vertex])
     return Fold(minlen, {v: [c for c, _ in kids] for v, kids in tree.children.items()},
-                blocks, *((height, width) if across else (width, height)))
+                blocks, tuple(ties), *((height, width) if across else (width, height)))
 
 
 def _stack(size: tuple[float, float], children: list[tuple[str, int]],
-           shapes: dict[str, _Shape], minlen: dict[int, int], *, bound: float,
+           shapes: dict[str, _Shape], minlen: dict[int, int], ties: list, *, bound: float,
            nodesep: float, ranksep: float) -> _Shape:
     """The vertex's subtree with its children packed into rows no wider than `bound`."""
     # Shallow subtrees first: a later row's edges then pass only short subtrees, and an
@@ -129,7 +132,11 @@ def _stack(size: tuple[float, float], children: list[tuple[str, int]],
     rows = _balanced(ordered, _row_count(ordered, shapes, bound, nodesep))
     width, height, ranks = size[0], size[1], 1
     below = len(children)
-    for row in rows:
+    for above, row in zip([[], *rows], rows, strict=False):
+        # Each child hangs under the one above it in the previous row: a grid, not a
+        # staircase (the tie pulls it there; its own edge is left slack).
+        ties.extend((child, over, max(shapes[c].ranks for c, _ in above))
+                    for (child, _), (over, _) in zip(row, above, strict=False))
         row_shapes = [shapes[child] for child, _ in row]
         if ranks > 1:
             for _, index in row:

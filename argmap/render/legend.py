@@ -54,10 +54,17 @@ def legend_cells(data: MapData, theme: Theme, small: int, evaluated: bool
         text = "\u2713 stands \u00b7 \u2717 defeated (faded, dashed) \u00b7 ? undecided \u00b7 " \
                "% strength"
         cells.append((f'<TD CELLPADDING="{CELL_PADDING}">{font}>{text}</FONT></TD>', text))
+    # Only what this drawing shows: a focused view or a slide keeps its legend short.
+    kinds = {n.kind for n in data.nodes}
+    relations = {r.kind for r in data.relations}
     for kind, style in theme.nodes.items():
+        if kind not in kinds:
+            continue
         cells.append((f'<TD BGCOLOR="{style.fill}" BORDER="1" COLOR="{style.border}" '
                       f'CELLPADDING="{CELL_PADDING}">{font}>{escape(kind)}</FONT></TD>', kind))
-    for style in theme.edges.values():
+    for kind, style in theme.edges.items():
+        if kind not in relations:
+            continue
         cells.append((f'<TD CELLPADDING="{CELL_PADDING}">{font} COLOR="{style.color}">'
                       f'{escape(style.sample)}</FONT>{font}> {escape(style.caption)}</FONT>'
                       "</TD>", f"{style.sample} {style.caption}"))
@@ -86,6 +93,6 @@ def legend_table(data: MapData, theme: Theme, *, font_size: int, evaluated: bool
     body = "".join(f'<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="0" '
                    f'CELLSPACING="{CELL_SPACING}"><TR>{"".join(row)}</TR></TABLE></TD></TR>'
                    for row in rows)
-    height = len(rows) * (small * 1.3 + 2 * CELL_PADDING + CELL_SPACING) * POINT
+    height = len(rows) * (small * 1.5 + 2 * CELL_PADDING + 2 * CELL_SPACING) * POINT
     return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0">{body}</TABLE>',
             (widest, height))

@@ -12,7 +12,7 @@ from argmap.render.labels import Row
 
 EM = {False: 0.58, True: 0.64}  # average advance of a character, in ems
 LEADING = 1.18  # line height, in ems
-MARGIN = (0.34, 0.22)  # a box's margins and padding around its label, in inches
+MARGIN = (0.34, 0.28)  # a box's margins and padding around its label, in inches
 POINT = 1 / 72
 
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass, fields, replace
 
 from argmap.errors import InvalidInput
 
-FORMATS = ("svg", "png", "pdf", "dot", "deck")  # deck: a multi-page PDF, one slide a page
+# deck: a PDF of slides, one a page; pptx: the same slides as a PowerPoint file
+FORMATS = ("svg", "png", "pdf", "dot", "deck", "pptx")
 THEME_NAMES = ("light", "dark", "print", "high-contrast", "colour-blind-safe")
 # How the map reads from its thesis: top-down puts the thesis on top and reasons below it.
 DIRECTIONS = {"top-down": "BT", "bottom-up": "TB", "left-right": "RL"}
@@ -39,6 +40,7 @@ class ExportOptions:
     title: bool = False  # the map's title and source above the diagram
     evaluation: bool = False  # mark what stands, what is defeated, and strengths
     labels: str = "full"  # full, titles or compact (see LABELS)
+    reveal: bool = False  # decks: each slide repeated step by step, adding one part a step
 
     @property
     def png_dpi(self) -> int:
@@ -121,6 +123,7 @@ PARSERS = {
     "title": lambda v: _flag("title", v),
     "evaluation": lambda v: _flag("evaluation", v),
     "labels": lambda v: _choice("labels", v, LABELS),
+    "reveal": lambda v: _flag("reveal", v),
 }
 NAMES = tuple(PARSERS)
 OPTION_HELP = {
@@ -143,6 +146,8 @@ OPTION_HELP = {
                   "its strength.",
     "labels": "full (default: every node's whole text), titles (its kind and title) or "
               "compact (its title and evaluation mark).",
+    "reveal": "Decks (deck, pptx): yes repeats each slide step by step, each step adding "
+              "the next reason or objection, every box staying in its place.",
 }
 
 

@@ -53,14 +53,7 @@ def marks_of(result: Evaluation):
 
 
 def view_dot(view: View, options: ExportOptions, link_prefix: str | None = None, *,
-             brief: bool = False, marks=((), ())) -> str:
+             marks=((), ())) -> str:
     layout = replace(layout_for(options, link_prefix), marks=marks[0],
                      inference_marks=marks[1])
-    if brief:  # titles only, in narrow boxes: an overview that a projector can show
-        layout = replace(layout, labels="titles", wrap=min(layout.wrap, 22))
     return to_dot(view.data, THEMES[options.theme], layout, stubs=view.stubs, focus=view.focus)
-
-
-def slide_options(options: ExportOptions) -> ExportOptions:
-    """Slides are fitted to 16:9 and carry their title."""
-    return replace(options, fit="16:9", title=True)

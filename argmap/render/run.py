@@ -17,7 +17,9 @@ from argmap.render.legibility import Printed, check
 
 FORMATS = {"svg": "svg", "png": "png", "pdf": "pdf", "dot": "dot"}
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf",
-               "dot": "text/vnd.graphviz; charset=utf-8", "deck": "application/pdf"}
+               "dot": "text/vnd.graphviz; charset=utf-8", "deck": "application/pdf",
+               "pptx": "application/vnd.openxmlformats-officedocument.presentationml"
+                       ".presentation"}
 # Cairo renders PNG and PDF with Pango, which finds fonts (and Hangul fallbacks) via fontconfig.
 DEVICES = {"svg": "svg", "png": "png:cairo", "pdf": "pdf:cairo"}
 

@@ -18,7 +18,7 @@ from argmap.mapdata import MapData, keep_only
 @dataclass(frozen=True)
 class View:
     data: MapData  # only the nodes and relations to draw
-    stubs: tuple[tuple[str, int], ...] = ()  # (node key, number of nodes hidden under it)
+    stubs: tuple[tuple[str, str], ...] = ()  # (node key, text): a box under it, "+3 hidden"
     focus: str | None = None
     total: int = 0  # nodes in the whole map
 
@@ -80,6 +80,6 @@ def select(data: MapData, *, focus: str | None = None, depth: int = 2,
         hidden = (graph.reach(key, len(known), graph.below) & keys) - {key, focus}
         keys -= hidden
         if hidden:
-            stubs.append((key, len(hidden)))
+            stubs.append((key, f"+{len(hidden)} hidden"))
     return View(data=keep_only(data, keys), stubs=tuple(stubs), focus=focus,
                 total=len(known))

@@ -37,6 +37,7 @@ from argmap.models import Map, ident
 from argmap.render import MEDIA_TYPES, ExportOptions
 from argmap.render.options import FORMATS, NAMES, parse_options
 from argmap.render.pipeline import choose
+from argmap.render.slides import DECKS
 from argmap.render.theme import LIGHT
 from argmap.web.auth import current
 from argmap.web.diagrams import map_diagram, ova_file
@@ -248,7 +249,7 @@ def export_dialog(slug: str):
         options = _options()
         if options.focus or options.collapse:  # the keys must name nodes of this map
             choose(load_map_data(session, found=found), options)
-        if options.fit != "none" and fmt != "deck":  # drawn now (and cached), to say here
+        if options.fit != "none" and fmt not in DECKS:  # drawn now (and cached), to say here
             _legible(session, found, fmt, options)  # if it could not be read
     except InvalidInput as exc:
         values = _query_values()

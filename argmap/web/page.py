@@ -245,7 +245,8 @@ def step_label(step) -> str:
 def export_choices() -> dict:
     """What the Export dialog offers, from the one definition of the options."""
     return {"formats": [("svg", "SVG"), ("png", "PNG"), ("pdf", "PDF"), ("dot", "DOT"),
-                        ("deck", "Slide deck (PDF, 16:9)"), ("json", "argmap JSON (everything)"),
+                        ("deck", "Slide deck (PDF)"), ("pptx", "Slide deck (PowerPoint)"),
+                        ("json", "argmap JSON (everything)"),
                         ("argdown", "Argdown"), ("aif", "AIF (AIFdb JSON)"),
                         ("aif-ova", "AIF for OVA3 (laid out)")],
             "themes": THEME_NAMES, "directions": tuple(DIRECTIONS), "fits": tuple(FITS),

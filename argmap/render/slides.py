@@ -1,0 +1,105 @@
+"""The deck as files: its pages planned (deck.py) and drawn, as a PDF of slides or a
+PowerPoint file.
+
+Each slide is its title band, drawn at one size for every slide, over its diagram, fitted
+to the area under the band and held to the legibility rule (run.fill_page). The PDF's pages
+are put together with pypdf; the .pptx (pptx.py) gets the same diagrams as pictures.
+"""
+
+import hashlib
+import io
+from dataclasses import replace
+from pathlib import Path
+
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+
+from argmap.errors import TooLarge
+from argmap.mapdata import MapData, keep_only
+from argmap.render.deck import (
+    BAND,
+    backdrop_dot,
+    plan_deck,
+    slide_area,
+    slide_layout,
+    title_dot,
+)
+from argmap.render.dot import printed, to_dot
+from argmap.render.options import FITS, ExportOptions
+from argmap.render.pipeline import layout_for
+from argmap.render.pptx import Slide, pptx_file, slide_notes
+from argmap.render.run import Deadline, run_dot
+from argmap.render.theme import THEMES
+
+DECKS = ("deck", "pptx")
+PPTX_DPI = 200  # the pictures in a .pptx: sharp on a projector, a few MB for a deck
+TITLE_INSET = 0.35  # inches from the slide's left edge to its title
+# This stage's code, in every deck's cache key (with run.OUTPUT_STAGE).
+DECK_STAGE = hashlib.sha256(b"".join(
+    (Path(__file__).parent / name).read_bytes() for name in ("slides.py", "deck.py",
+                                                              "pptx.py"))).hexdigest()[:16]
+
+
+def deck_plan(data: MapData, options: ExportOptions, fmt: str, *, node_limit: int | None,
+              marks) -> dict:
+    """What a deck draws, page by page: the Drawing's fields (no `dot` run yet)."""
+    if node_limit is not None and len(data.nodes) > node_limit:
+        raise TooLarge(len(data.nodes), node_limit)
+    page = FITS[options.fit] or FITS["16:9"]
+    theme = THEMES[options.theme]
+    shown = keep_only(data, {n.key for n in data.nodes
+                             if n.kind not in options.hide or n.kind == "thesis"})
+    base = replace(layout_for(options), marks=marks[0], inference_marks=marks[1])
+    claims = "titles" if options.labels == "titles" else "compact"  # see README: Slides
+    layouts = (slide_layout(base, "compact", page), slide_layout(base, claims, page))
+    pages = plan_deck(shown, theme=theme, layouts=layouts, printed=printed(layouts[1]),
+                      page=page, reveal=options.reveal)
+    total = max(p.number for p in pages)
+    sources = tuple(to_dot(p.view.data, theme, p.layout, stubs=p.view.stubs, hidden=p.hidden)
+                    for p in pages)
+    titles = tuple(title_dot(p.title, f"{p.number} / {total}", theme=theme,
+                             width=page[0] - 2 * TITLE_INSET) for p in pages)
+    notes = (tuple(slide_notes(data, [n.key for n in p.view.data.nodes]) for p in pages)
+             if fmt == "pptx" else ())
+    return {"sources": sources, "fmt": fmt, "page": page, "printed": printed(layouts[1]),
+            "titles": (*titles, backdrop_dot(theme, page)), "notes": notes,
+            "dpi": PPTX_DPI if fmt == "pptx" else None}
+
+
+def draw_deck(plan, deadline: Deadline) -> bytes:
+    """The deck's file: a PDF of slides, or a .pptx with the same pictures."""
+    area = slide_area(plan.page)
+    *titles, backdrop = plan.titles
+    if plan.fmt == "pptx":
+        pictures = [run_dot(source, "png", timeout=deadline, page=area, printed=plan.printed,
+                            dpi=plan.dpi) for source in plan.sources]
+        return pptx_file([Slide(_title_text(t), p, n)
+                          for t, p, n in zip(titles, pictures, plan.notes, strict=True)],
+                         page=plan.page, title_band=BAND)
+    heads: dict[str, PageObject] = {}
+    back = _page(run_dot(backdrop, "pdf", timeout=deadline))
+    writer = PdfWriter()
+    for source, title in zip(plan.sources, titles, strict=True):
+        if title not in heads:  # a build-up repeats its slide's title
+            heads[title] = _page(run_dot(title, "pdf", timeout=deadline))
+        body = _page(run_dot(source, "pdf", timeout=deadline, page=area, printed=plan.printed))
+        slide = PageObject.create_blank_page(width=plan.page[0] * 72, height=plan.page[1] * 72)
+        slide.merge_page(back)
+        slide.merge_page(body)
+        head = heads[title]
+        top = plan.page[1] * 72 - (BAND * 72 + float(head.mediabox.height)) / 2
+        slide.merge_transformed_page(head, Transformation().translate(TITLE_INSET * 72, top))
+        writer.add_page(slide)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _page(pdf: bytes) -> PageObject:
+    return PdfReader(io.BytesIO(pdf)).pages[0]
+
+
+def _title_text(title_source: str) -> str:
+    """The plain title back from its band's DOT (for PowerPoint's own title)."""
+    return title_source.split("<B>", 1)[1].split("</B>", 1)[0].replace(
+        '<BR ALIGN="LEFT"/>', " ").replace("&amp;", "&").replace("&lt;", "<").replace(
+        "&gt;", ">").replace("&quot;", '"').replace("&#x27;", "'")
