@@ -33,6 +33,7 @@
                                                y: event.clientY - box.top });
     }, { passive: false });
     panZoom = { svg: svg, api: instance };
+    if (!savedView) legibleStart(svg, instance);
     if (savedView) {
       // Zoom is relative to the fitted size, which changes with the drawing: keep the scale.
       instance.zoom(savedView.realZoom / instance.getSizes().realZoom * instance.getZoom());
@@ -41,6 +42,29 @@
     }
     document.querySelectorAll(".zoom-tools").forEach(function (el) { el.hidden = false; });
     markSelected();
+  }
+
+  // A node's text is 11 pt in the drawing's units; below this many screen pixels, a fitted
+  // overview is specks, so the page starts at this size, at the top of the thesis instead
+  // ("Fit to screen" still shows it all).
+  const LEGIBLE_TEXT_PX = 11;
+  const NODE_TEXT_UNITS = 11;
+
+  function legibleStart(svg, instance) {
+    const thesis = svg.querySelector("g.node.thesis") || svg.querySelector("g.node");
+    const ctm = thesis && thesis.getScreenCTM();
+    if (!ctm) return;
+    const textPx = NODE_TEXT_UNITS * ctm.a; // screen pixels per drawing unit, as fitted
+    if (textPx >= LEGIBLE_TEXT_PX) return;
+    // zoomBy scales about the frame's centre; svg-pan-zoom redraws later, so where the
+    // thesis lands is worked out here rather than measured again.
+    const factor = LEGIBLE_TEXT_PX / textPx;
+    const frame = svg.getBoundingClientRect();
+    const box = thesis.getBoundingClientRect();
+    const mid = { x: frame.left + frame.width / 2, y: frame.top + frame.height / 2 };
+    instance.zoomBy(factor);
+    instance.panBy({ x: mid.x - (mid.x + (box.left + box.width / 2 - mid.x) * factor),
+                     y: frame.top + 16 - (mid.y + (box.top - mid.y) * factor) });
   }
 
   function selectedKey() {

@@ -166,6 +166,7 @@ def planned(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT
         _add(scratch, statements, node_id(node.key),
                    label=table([row_cell(row, default_size=layout.font_size) for row in rows]),
                    id=node_id(node.key), shape=style.shape, **look, color=style.border,
+                   **{"class": node.kind},
                    penwidth=f"{style.penwidth * emphasis:g}",
                    peripheries=str(style.peripheries), tooltip=graphviz.escape(plain(node.text)),
                    **({"href": layout.link_prefix + node.key, "target": "_top"}

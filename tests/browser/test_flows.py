@@ -259,3 +259,30 @@ def test_overlapping_failed_timed_out_and_aborted_requests_leave_no_script_error
     wait_until(page, lambda: requests.inflight > 0)
     page.goto(server.url + "/")
     expect(page.get_by_role("link", name="Seminar")).to_be_visible()
+
+
+def node_text_px(page, key: str) -> float:
+    """The on-screen size of a node's title text, in CSS pixels."""
+    return page.evaluate("""key => {
+        const text = [...document.querySelectorAll('#diagram g#n-' + key + ' text')]
+            .find(t => t.getAttribute('font-weight') === 'bold');
+        return parseFloat(text.getAttribute('font-size')) * text.getScreenCTM().a;
+    }""", key)
+
+
+def test_the_seed_map_opens_legible_at_1440_by_900_and_fits_on_request(page, server):
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(server.url + "/maps/treaty-alliance")
+    expect(page.locator("#diagram svg g.svg-pan-zoom_viewport")).to_have_count(1)
+    page.wait_for_function("document.querySelector('#diagram g#n-thesis text') && "
+                           "document.querySelector('#diagram g#n-thesis text')"
+                           ".getScreenCTM().a * 11 >= 10.9")
+    assert node_text_px(page, "thesis") >= 10.9  # titles readable without zooming
+    frame = page.locator("#diagram svg").bounding_box()
+    thesis = page.locator("#diagram g#n-thesis").bounding_box()
+    assert frame["x"] <= thesis["x"] and thesis["x"] + thesis["width"] <= \
+        frame["x"] + frame["width"] and frame["y"] <= thesis["y"]  # the thesis in view
+    before = node_text_px(page, "thesis")
+    page.get_by_role("button", name="Fit to screen").click()
+    page.wait_for_function(f"document.querySelector('#diagram g#n-thesis text')"
+                           f".getScreenCTM().a * 11 < {before} - 1")
