@@ -38,7 +38,7 @@ class Drawing:
     dpi: int | None = None
     page: tuple[float, float] | None = None
     printed: Printed | None = None  # with a page: the text sizes the slide must keep legible
-    titles: tuple[str, ...] = ()  # a deck: each page's title band (DOT), and its backdrop last
+    titles: tuple[str, ...] = ()  # a deck: each page's title band (DOT), then the background
     notes: tuple[str, ...] = ()  # a deck: each page's speaker notes (PowerPoint)
 
     def key(self) -> tuple:

@@ -264,19 +264,12 @@ TITLE_PT = 26  # every slide's title, in points
 NUMBER_PT = 14
 
 
-def backdrop_dot(theme: Theme, page: tuple[float, float]) -> str:
-    """A page of exactly the slide's size in the theme's background colour."""
-    return (f'digraph backdrop {{ graph [bgcolor="{theme.background}" size="{page[0]:.4g},'
-            f'{page[1]:.4g}!" ratio=fill margin=0 pad=0] a [style=invis] }}\n')
-
-
 def title_dot(title: str, number: str, *, theme: Theme, width: float) -> str:
     """The title band of a slide, drawn at its natural size (it is never scaled)."""
-    chars = max(int(width / (TITLE_PT * 0.62 * POINT)), 20)
+    # One line, the same size on every slide: a longer title is cut at a word, with "…".
+    chars = max(int((width - 1.0) / (TITLE_PT * 0.62 * POINT)), 20)
     lines = wrap(title, chars)
-    if len(lines) > 2:
-        lines = [lines[0], lines[1].rstrip(".,;:") + " \u2026"]
-    text = '<BR ALIGN="LEFT"/>'.join(escape(line) for line in lines)
+    text = escape(lines[0] + (" \u2026" if len(lines) > 1 else ""))
     return (f'digraph title {{ graph [bgcolor="{theme.background}" margin=0 pad=0]\n'
             f'node [shape=plaintext margin=0 fontname="{theme.font}"]\n'
             f't [label=<<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0"><TR><TD '

@@ -12,12 +12,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf.generic import DecodedStreamObject
 
 from argmap.errors import TooLarge
 from argmap.mapdata import MapData, keep_only
 from argmap.render.deck import (
     BAND,
-    backdrop_dot,
     plan_deck,
     slide_area,
     slide_layout,
@@ -61,7 +61,7 @@ def deck_plan(data: MapData, options: ExportOptions, fmt: str, *, node_limit: in
     notes = (tuple(slide_notes(data, [n.key for n in p.view.data.nodes]) for p in pages)
              if fmt == "pptx" else ())
     return {"sources": sources, "fmt": fmt, "page": page, "printed": printed(layouts[1]),
-            "titles": (*titles, backdrop_dot(theme, page)), "notes": notes,
+            "titles": (*titles, theme.background), "notes": notes,
             "dpi": PPTX_DPI if fmt == "pptx" else None}
 
 
@@ -76,14 +76,12 @@ def draw_deck(plan, deadline: Deadline) -> bytes:
                           for t, p, n in zip(titles, pictures, plan.notes, strict=True)],
                          page=plan.page, title_band=BAND)
     heads: dict[str, PageObject] = {}
-    back = _page(run_dot(backdrop, "pdf", timeout=deadline))
     writer = PdfWriter()
     for source, title in zip(plan.sources, titles, strict=True):
         if title not in heads:  # a build-up repeats its slide's title
             heads[title] = _page(run_dot(title, "pdf", timeout=deadline))
         body = _page(run_dot(source, "pdf", timeout=deadline, page=area, printed=plan.printed))
-        slide = PageObject.create_blank_page(width=plan.page[0] * 72, height=plan.page[1] * 72)
-        slide.merge_page(back)
+        slide = _backdrop(writer, plan.page, backdrop)
         slide.merge_page(body)
         head = heads[title]
         top = plan.page[1] * 72 - (BAND * 72 + float(head.mediabox.height)) / 2
@@ -92,6 +90,17 @@ def draw_deck(plan, deadline: Deadline) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _backdrop(writer: PdfWriter, page: tuple[float, float], colour: str) -> PageObject:
+    """A blank slide filled with the theme's background (the title band's too)."""
+    slide = PageObject.create_blank_page(width=page[0] * 72, height=page[1] * 72)
+    red, green, blue = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    fill = DecodedStreamObject()
+    fill.set_data(f"{red:.4f} {green:.4f} {blue:.4f} rg 0 0 {page[0] * 72:.2f} "
+                  f"{page[1] * 72:.2f} re f".encode())
+    slide.replace_contents(fill)
+    return slide
 
 
 def _page(pdf: bytes) -> PageObject:
