@@ -267,7 +267,7 @@ NUMBER_PT = 14
 def title_dot(title: str, number: str, *, theme: Theme, width: float) -> str:
     """The title band of a slide, drawn at its natural size (it is never scaled)."""
     # One line, the same size on every slide: a longer title is cut at a word, with "…".
-    chars = max(int((width - 1.0) / (TITLE_PT * 0.62 * POINT)), 20)
+    chars = max(int((width - 0.7) / (TITLE_PT * 0.58 * POINT)), 20)
     lines = wrap(title, chars)
     text = escape(lines[0] + (" \u2026" if len(lines) > 1 else ""))
     return (f'digraph title {{ graph [bgcolor="{theme.background}" margin=0 pad=0]\n'

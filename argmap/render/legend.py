@@ -90,7 +90,7 @@ def legend_table(data: MapData, theme: Theme, *, font_size: int, evaluated: bool
         row_width += cell_width
         widest = max(widest, row_width)
     # Each row is its own table, so that rows of different lengths keep their cells' widths.
-    body = "".join(f'<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="0" '
+    body = "".join(f'<TR><TD ALIGN="LEFT"><TABLE ALIGN="LEFT" BORDER="0" CELLBORDER="0" '
                    f'CELLSPACING="{CELL_SPACING}"><TR>{"".join(row)}</TR></TABLE></TD></TR>'
                    for row in rows)
     height = len(rows) * (small * 1.5 + 2 * CELL_PADDING + 2 * CELL_SPACING) * POINT

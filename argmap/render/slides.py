@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.generic import DecodedStreamObject
+from pypdf.generic import ContentStream
 
 from argmap.errors import TooLarge
 from argmap.mapdata import MapData, keep_only
@@ -96,7 +96,7 @@ def _backdrop(writer: PdfWriter, page: tuple[float, float], colour: str) -> Page
     """A blank slide filled with the theme's background (the title band's too)."""
     slide = PageObject.create_blank_page(width=page[0] * 72, height=page[1] * 72)
     red, green, blue = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    fill = DecodedStreamObject()
+    fill = ContentStream(None, writer)
     fill.set_data(f"{red:.4f} {green:.4f} {blue:.4f} rg 0 0 {page[0] * 72:.2f} "
                   f"{page[1] * 72:.2f} re f".encode())
     slide.replace_contents(fill)
