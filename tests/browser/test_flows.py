@@ -249,6 +249,7 @@ def test_overlapping_failed_timed_out_and_aborted_requests_leave_no_script_error
     page.evaluate("htmx.config.timeout = 0")
     # Opening a node whose panel fails to load leaves the address where it was.
     page.route(re.compile(r"node=reb-hormuz"), lambda route: route.abort())
+    page.get_by_role("button", name="Fit to screen").click()  # the page opens on the thesis
     page.locator("#diagram g#n-reb-hormuz").click()
     expect(page.locator("#flash")).to_contain_text("cannot be reached")
     assert page.url.endswith(MAP + "?node=thesis")
@@ -274,9 +275,9 @@ def test_the_seed_map_opens_legible_at_1440_by_900_and_fits_on_request(page, ser
     page.set_viewport_size({"width": 1440, "height": 900})
     page.goto(server.url + "/maps/treaty-alliance")
     expect(page.locator("#diagram svg g.svg-pan-zoom_viewport")).to_have_count(1)
-    page.wait_for_function("document.querySelector('#diagram g#n-thesis text') && "
-                           "document.querySelector('#diagram g#n-thesis text')"
-                           ".getScreenCTM().a * 11 >= 10.9")
+    wait_until(page, "!!document.querySelector('#diagram g#n-thesis text') && "
+               "document.querySelector('#diagram g#n-thesis text').getScreenCTM().a * 11 "
+               ">= 10.9")
     assert node_text_px(page, "thesis") >= 10.9  # titles readable without zooming
     frame = page.locator("#diagram svg").bounding_box()
     thesis = page.locator("#diagram g#n-thesis").bounding_box()
@@ -284,5 +285,5 @@ def test_the_seed_map_opens_legible_at_1440_by_900_and_fits_on_request(page, ser
         frame["x"] + frame["width"] and frame["y"] <= thesis["y"]  # the thesis in view
     before = node_text_px(page, "thesis")
     page.get_by_role("button", name="Fit to screen").click()
-    page.wait_for_function(f"document.querySelector('#diagram g#n-thesis text')"
-                           f".getScreenCTM().a * 11 < {before} - 1")
+    wait_until(page, f"document.querySelector('#diagram g#n-thesis text')"
+               f".getScreenCTM().a * 11 < {before} - 1")
