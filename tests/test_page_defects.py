@@ -1,6 +1,8 @@
 """Defects a user meets on the map page and around it (issue 16, part 7), each with a test."""
 
-from tests.helpers import fork_seed, sign_up
+import re
+
+from tests.helpers import fork_seed, post, sign_up
 
 
 def test_anonymous_visitors_are_not_offered_forms_they_cannot_use(client):
@@ -17,3 +19,30 @@ def test_anonymous_visitors_are_not_offered_forms_they_cannot_use(client):
     mine = fork_seed(client)
     page = client.get(mine.split("?")[0] + "?view=text").get_data(as_text=True)
     assert "Replace the source text" in page or "Attach the source text" in page
+
+
+def counts_in(html: str) -> str:
+    match = re.search(r'<span id="map-counts"[^>]*>([^<]*)</span>', html)
+    assert match, "no counts in the answer"
+    return match.group(1)
+
+
+def test_the_headers_counts_follow_every_edit_and_say_one_node(client):
+    sign_up(client, "ada")
+    mine = fork_seed(client).split("?")[0]
+    assert counts_in(client.get(mine).get_data(as_text=True)) == "· 41 nodes · 41 relations"
+    reply = post(client, f"{mine}/nodes/sma-scope-fixed/arguments",
+                 {"form": "rebuttal", "text": "One more objection."}, htmx="panel")
+    html = reply.get_data(as_text=True)
+    assert reply.status_code == 200 and 'id="map-counts" class="meta" hx-swap-oob="true"' in html
+    assert counts_in(html) == "· 42 nodes · 42 relations"
+    view = client.get(mine + "?view=outline", headers={"HX-Request": "true",
+                                                       "HX-Target": "view"})
+    assert counts_in(view.get_data(as_text=True)) == "· 42 nodes · 42 relations"
+    created = post(client, "/maps", {"title": "Tiny"})
+    assert created.status_code == 303
+    tiny = created.location.split("?")[0]
+    assert counts_in(client.get(tiny).get_data(as_text=True)) == "· 0 nodes · 0 relations"
+    added = post(client, f"{tiny}/nodes", {"kind": "thesis", "text": "One thought."},
+                 htmx="panel")
+    assert counts_in(added.get_data(as_text=True)) == "· 1 node · 0 relations"
