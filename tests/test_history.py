@@ -128,8 +128,8 @@ def test_undo_my_last_change(client, app, ):
     post(client, f"{MAP}/undo")
     assert contents(app) == before
     nothing = post(client, f"{MAP}/undo")
-    assert nothing.status_code == 404 and "no change on this map left to undo" in \
-        nothing.get_data(as_text=True)
+    assert nothing.status_code == 303 and "no change on this map left to undo" in \
+        client.get(nothing.location).get_data(as_text=True)
 
 
 def test_undo_only_undoes_your_own_changes(client, app):

@@ -46,3 +46,32 @@ def test_the_headers_counts_follow_every_edit_and_say_one_node(client):
     added = post(client, f"{tiny}/nodes", {"kind": "thesis", "text": "One thought."},
                  htmx="panel")
     assert counts_in(added.get_data(as_text=True)) == "· 1 node · 0 relations"
+
+
+def test_undo_says_what_it_undid_and_nothing_to_undo_is_not_a_404(client):
+    sign_up(client, "ada")
+    mine = fork_seed(client).split("?")[0]
+    nothing = post(client, f"{mine}/undo", {"back": "map"})
+    assert nothing.status_code == 303 and nothing.location.split("?")[0] == mine
+    page = client.get(nothing.location).get_data(as_text=True)
+    assert re.search(r'role="status">Nothing to undo: you have no change on this map', page)
+    post(client, f"{mine}/nodes/sma-scope-fixed/arguments",
+         {"form": "rebuttal", "text": "One more objection."}, htmx="panel")
+    undone = post(client, f"{mine}/undo", {"back": "map"})
+    assert undone.status_code == 303
+    page = client.get(undone.location).get_data(as_text=True)
+    said = re.search(r'role="status">Undone: ([^<]*)</p>', page)
+    assert said and "added rebuttal" in said.group(1)
+    assert "attack: rebuttal" in said.group(1) and "\u2192 sma-scope-fixed" in said.group(1)
+    assert "One more objection." not in client.get(mine + "?view=outline").get_data(
+        as_text=True)
+
+
+def test_history_names_the_nodes_a_relation_links(client):
+    sign_up(client, "ada")
+    mine = fork_seed(client).split("?")[0]
+    post(client, f"{mine}/nodes/sma-scope-fixed/arguments",
+         {"form": "reason", "text": "Another reason."}, htmx="panel")
+    history = client.get(f"{mine}/history").get_data(as_text=True)
+    line = re.search(r"added support: ([\w-]+) \u2192 sma-scope-fixed", history)
+    assert line and line.group(1).startswith("claim")

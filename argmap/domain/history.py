@@ -7,6 +7,7 @@ before-states, after checking that nobody changed those rows since.
 """
 
 import json
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -221,8 +222,12 @@ def last_change_by(session: Session, *, map_id: int, user: User) -> Change:
         Change.map_id == map_id, Change.user_id == user.id, col(Change.reverted_by_id).is_(None),
         col(Change.reverts_id).is_(None)).order_by(col(Change.id).desc())).first()
     if change is None:
-        raise NotFound("you have no change on this map left to undo")
+        raise NothingToUndo("you have no change on this map left to undo")
     return change
+
+
+class NothingToUndo(NotFound):
+    """The person has made no change here that is still standing."""
 
 
 @dataclass(frozen=True)
@@ -233,10 +238,32 @@ class Entry:
     lines: tuple[tuple[str, str | None, str | None], ...]  # (what, before, after)
 
 
-def describe(change: Change) -> Entry:
+def node_keys(session: Session, *, map_id: int) -> dict[int, str]:
+    """The map's node ids and keys, to name the nodes of relations in the history."""
+    rows = session.exec(select(Node.id, Node.key).where(Node.map_id == map_id)).all()
+    return {ident: key for ident, key in rows if ident is not None}
+
+
+def summary(session: Session, change: Change, *, map_id: int) -> str:
+    """What a change did, in a line: what an undo says it undid."""
+    whats = [what for what, _b, _a in describe(change, node_keys(session, map_id=map_id)).lines]
+    more = f" and {len(whats) - 2} more" if len(whats) > 2 else ""
+    return ", ".join(whats[:2]) + more if whats else change.action
+
+
+def describe(change: Change, keys: Mapping[int, str] | None = None) -> Entry:
+    """The change's lines; `keys` (node id -> key) name the nodes a relation links."""
     lines = []
     rows = change.row_list()
     steps = {row_id for table, row_id, _b, _a in rows if table == "relation"}
+    names = {**(keys or {}), **{row_id: (before or after)["key"]
+                                for table, row_id, before, after in rows if table == "node"}}
+    premises: dict[int, list[str]] = {}
+    for table, _id, before, after in rows:
+        if table == "premise":
+            values = before or after
+            premises.setdefault(values["relation_id"], []).append(
+                names.get(values["node_id"], "a node"))
     for table, _id, before, after in rows:
         if table == "node":
             key = (before or after)["key"]
@@ -250,9 +277,13 @@ def describe(change: Change) -> Entry:
                         lines.append((f"{name} of {key}", before.get(name), after.get(name)))
         elif table == "relation":
             values = before or after
+            target = (names.get(values.get("target_node_id"), "a node")
+                      if values.get("target_node_id") is not None else "a step")
+            link = f"{' + '.join(premises.get(_id, [])) or 'a node'} \u2192 {target}"
             lines.append((f"{'added' if before is None else 'removed'} "
-                          f"{values['kind']} relation", None, None)
-                         if before is None or after is None else ("relation", None, None))
+                          f"{values['kind']}: {link}", None, None)
+                         if before is None or after is None else (f"relation {link}", None,
+                                                                  None))
         elif table == "premise":
             if (before or after)["relation_id"] not in steps:  # a new step's own premises
                 lines.append((f"{'added' if before is None else 'removed'} a co-premise",
