@@ -154,6 +154,18 @@ def other_page(browser, server):
     yield from _watched_page(browser, 1100)
 
 
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page) -> list[str]:
+    """What axe-core finds on the page as it stands: "rule: selector" for each. Evaluated
+    through the debugging protocol, which the page's CSP does not govern."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(AXE.read_text())
+    return page.evaluate("""axe.run().then(result => result.violations.flatMap(v =>
+        v.nodes.map(n => v.id + ': ' + n.target.join(' '))))""")
+
+
 def sign_up(page, server, username: str, name: str) -> None:
     page.goto(server.url + "/signup")
     page.get_by_label("Username").fill(username)

@@ -1,0 +1,56 @@
+"""axe-core on every state a page can be in: 0 violations (issue 16, part 6)."""
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import axe_violations, fork_seed, sign_up
+
+SEED = "/maps/treaty-alliance"
+
+
+def check(page, state: str) -> None:
+    assert axe_violations(page) == [], state
+
+
+def test_every_page_state_has_no_axe_violations(page, server):
+    for path in ("/", "/login", "/signup", SEED, f"{SEED}?view=outline", f"{SEED}?view=text",
+                 f"{SEED}?node=thesis", f"{SEED}/history"):
+        page.goto(server.url + path)
+        check(page, path)
+    page.goto(server.url + "/signup")  # a form with errors
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Your name").fill("Ada")
+    page.get_by_label("Password").fill("short")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator(".error").first).to_be_visible()
+    check(page, "sign-up with errors")
+    sign_up(page, server, "ada", "Ada")
+    check(page, "index, signed in")
+    mine = fork_seed(page, server)
+    page.goto(server.url + mine + "?node=thesis")
+    check(page, "own map, panel open")
+    page.goto(server.url + mine)
+    page.get_by_text("Add a node").click()
+    page.get_by_role("button", name="Add node").click()  # empty: its error by the field
+    expect(page.locator("#panel .error").first).to_be_visible()
+    check(page, "panel form with an error")
+    page.goto(server.url + mine + "/sharing")
+    page.get_by_role("button", name="Create invite link").click()
+    expect(page.locator("table.members").last).to_contain_text("active")
+    check(page, "sharing, with an invite")
+    page.goto(server.url + "/account")
+    check(page, "account")
+    page.goto(server.url + mine)
+    page.get_by_role("button", name="Undo my last change").click()
+    expect(page.locator("p.notice")).to_contain_text("Nothing to undo")
+    check(page, "map page with a notice")
+    page.goto(server.url + mine)
+    page.get_by_text("Add a node").click()
+    page.locator("#panel textarea").first.fill("A thought to take back.")
+    page.get_by_role("button", name="Add node").click()
+    expect(page.locator("#panel")).to_contain_text("A thought to take back.")
+    page.goto(server.url + mine)
+    page.get_by_role("button", name="Undo my last change").click()
+    expect(page.locator("p.notice")).to_contain_text("Undone: added")
+    page.goto(server.url + mine + "/history")
+    expect(page.locator("li.change.reverted")).to_have_count(1)
+    check(page, "history with a reverted change")
