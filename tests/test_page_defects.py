@@ -75,3 +75,16 @@ def test_history_names_the_nodes_a_relation_links(client):
     history = client.get(f"{mine}/history").get_data(as_text=True)
     line = re.search(r"added support: ([\w-]+) \u2192 sma-scope-fixed", history)
     assert line and line.group(1).startswith("claim")
+
+
+def test_a_fork_asked_for_before_signing_up_is_waiting_afterwards(client):
+    asked = post(client, "/maps/treaty-alliance/fork", {"title": "Group B's copy"})
+    assert asked.status_code == 303 and "/login" in asked.location
+    assert "next=/maps/treaty-alliance" in asked.location.replace("%2F", "/")
+    sign_up(client, "ada")  # through the login page's "Sign up" link, which keeps `next`
+    page = client.get("/maps/treaty-alliance").get_data(as_text=True)
+    assert re.search(r'<details class="fork" open>', page)
+    assert "You are logged in: fork the map now." in page
+    assert 'value="Group B&#39;s copy"' in page
+    again = client.get("/maps/treaty-alliance").get_data(as_text=True)
+    assert '<details class="fork" open>' not in again  # asked once, offered once

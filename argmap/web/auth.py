@@ -34,10 +34,18 @@ def load_user(session_id: str) -> User | None:
     return user if guest_is_valid(session, user=user) else None
 
 
+FORK_WISH = "fork_wish"  # a fork asked for before logging in: {slug, title}
+
+
 def begin_session(user: User) -> None:
     """Log in with a new session: nothing from before it is kept (a CSRF token planted in
-    this browser before the login is no use after it)."""
+    this browser before the login is no use after it), but for a fork the person asked for
+    on the way in, which grants nothing: they still submit it themselves."""
+    wish = cookie.get(FORK_WISH)
     cookie.clear()
+    if isinstance(wish, dict):
+        cookie[FORK_WISH] = {"slug": str(wish.get("slug", "")),
+                             "title": str(wish.get("title", ""))[:200]}
     login_user(user)
 
 

@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask import session as cookie  # the signed session cookie (db.session is the database)
 from sqlmodel import select
 
 from argmap import db
@@ -39,7 +40,7 @@ from argmap.render.options import FORMATS, NAMES, parse_options
 from argmap.render.pipeline import choose
 from argmap.render.slides import DECKS
 from argmap.render.theme import LIGHT
-from argmap.web.auth import current
+from argmap.web.auth import FORK_WISH, current
 from argmap.web.diagrams import map_diagram, ova_file
 from argmap.web.guard import account_or_login, load_map
 from argmap.web.page import (
@@ -122,8 +123,14 @@ def import_upload():
 def show(slug: str):
     session = db.session()
     found = load_map(session, slug)
+    forms = {}
+    wish = cookie.get(FORK_WISH)
+    if current() is not None and wish and wish.get("slug") == slug:
+        cookie.pop(FORK_WISH)  # asked before logging in: the dialog is ready for it
+        forms["fork"] = FormState({"title": wish.get("title", "")},
+                                  message="You are logged in: fork the map now.")
     return render_map_page(session, found=found, view=view_name(request.args.get("view")),
-                           node_key=request.args.get("node") or None)
+                           node_key=request.args.get("node") or None, forms=forms)
 
 
 @bp.post("/maps/<slug>/fork")
@@ -131,7 +138,8 @@ def fork(slug: str):
     values = {"title": request.form.get("title", "")}
     session = db.session()
     found = load_map(session, slug)
-    if current() is None:
+    if current() is None:  # kept until they are back on this map, logged in
+        cookie[FORK_WISH] = {"slug": slug, "title": values["title"][:200]}
         return redirect(url_for("auth.login", next=map_url(slug)), 303)
     user = account_or_login()
     def work():
