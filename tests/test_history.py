@@ -109,12 +109,16 @@ def test_revert_refuses_when_later_changes_depend_on_it(client, app):
     post(client, f"{MAP}/nodes/{key}/arguments", {"form": "rebuttal", "text": "Against it."})
     middle = contents(app)
     reply = post(client, f"{MAP}/changes/{ids[0]}/revert")
-    assert reply.status_code == 409 and "other arguments were connected" in \
-        reply.get_data(as_text=True)
+    newer, _ = change_ids(client)
+    said = reply.get_data(as_text=True)
+    assert reply.status_code == 409 and "other arguments were connected" in said
+    assert f"by change {newer[0]} (" in said and "revert that first" in said  # which one
     assert contents(app) == middle
     post(client, f"{MAP}/nodes/{key}/edit", {"kind": "claim", "text": "First, reworded."})
     reply = post(client, f"{MAP}/changes/{ids[0]}/revert")
+    edited, _ = change_ids(client)
     assert reply.status_code == 409 and "changed again" in reply.get_data(as_text=True)
+    assert f"by change {edited[0]} (" in reply.get_data(as_text=True)
 
 
 def test_undo_my_last_change(client, app, ):

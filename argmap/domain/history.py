@@ -133,14 +133,27 @@ def _parse(model, values: dict) -> dict:
     return parsed
 
 
-def _check_unchanged(session: Session, rows: list) -> None:
-    later = "changed again after this change (see the newer entries in the history); revert " \
-            "those first"
+BLOCKER_SCAN = 1000  # later changes searched for the one that blocks a revert
+
+
+def _blocker(session: Session, change: Change, table: str, row_id: int) -> str:
+    """Which later change touched the row, named for the message ("change 57, ...")."""
+    later = session.exec(select(Change).where(Change.map_id == change.map_id,
+                                              col(Change.id) > change.id)
+                         .order_by(col(Change.id).desc()).limit(BLOCKER_SCAN)).all()
+    for other in later:
+        if any(t == table and i == row_id for t, i, _b, _a in other.row_list()):
+            return f"change {other.id} (\u201c{other.action}\u201d)"
+    return "a newer change"
+
+
+def _check_unchanged(session: Session, change: Change, rows: list) -> None:
     for table, row_id, _before, after in rows:
         current = session.get(TRACKED[table], row_id)
         now = _snapshot(current) if current is not None else None
         if _content(now) != _content(after):
-            raise Conflict(f"Cannot revert: a {table} it touched was {later}.")
+            raise Conflict(f"Cannot revert: a {table} it touched was changed again by "
+                           f"{_blocker(session, change, table, row_id)}; revert that first.")
     inserted_nodes = {i for t, i, b, _a in rows if t == "node" and b is None}
     inserted_relations = {i for t, i, b, _a in rows if t == "relation" and b is None}
     inserted_premises = {i for t, i, b, _a in rows if t == "premise" and b is None}
@@ -152,19 +165,26 @@ def _check_unchanged(session: Session, rows: list) -> None:
         premises = session.exec(select(Premise.id).where(or_(
             col(Premise.node_id).in_(inserted_nodes),
             col(Premise.relation_id).in_(inserted_relations)))).all()
-        if set(dependants) - inserted_relations or set(premises) - inserted_premises:
+        newer_relations = {i for i in dependants if i is not None} - inserted_relations
+        newer_premises = {i for i in premises if i is not None} - inserted_premises
+        if newer_relations or newer_premises:
+            table, row_id = (("relation", min(newer_relations)) if newer_relations
+                             else ("premise", min(newer_premises)))
             raise Conflict(f"Cannot revert: other arguments were connected to what it added "
-                           f"after this change; {later.split('; ')[1]}.")
+                           f"by {_blocker(session, change, table, row_id)}; revert that "
+                           "first.")
     # Taking premises out must leave each step that stays at least one premise.
     emptied = {(a or {}).get("relation_id") for t, _i, b, a in rows
                if t == "premise" and b is None} - inserted_relations - {None}
-    for relation_id in emptied:
+    for relation_id in (i for i in emptied if i is not None):
         left = session.exec(select(Premise.id).where(
             Premise.relation_id == relation_id,
             col(Premise.id).not_in(inserted_premises))).first()
         if left is None:
-            raise Conflict(f"Cannot revert: it would leave a step with no premises, because "
-                           f"its other premises were {later}.")
+            raise Conflict("Cannot revert: it would leave a step with no premises, because "
+                           "its other premises were taken out by "
+                           f"{_blocker(session, change, 'relation', relation_id)}; revert "
+                           "that first.")
 
 
 def _order(rows: list, removing: bool) -> list:
@@ -186,7 +206,7 @@ def revert(session: Session, *, map_id: int, change_id: int, user: User | None) 
     if change.reverted_by_id is not None:
         raise Conflict("This change has already been reverted.")
     rows = change.row_list()
-    _check_unchanged(session, rows)
+    _check_unchanged(session, change, rows)
     with recording(session, map_id=map_id, user=user,
                    action=f"Reverted: {change.action}") as extra:
         extra["node_keys"] = set(filter(None, change.node_keys.split(",")))
