@@ -88,3 +88,17 @@ def test_a_fork_asked_for_before_signing_up_is_waiting_afterwards(client):
     assert 'value="Group B&#39;s copy"' in page
     again = client.get("/maps/treaty-alliance").get_data(as_text=True)
     assert '<details class="fork" open>' not in again  # asked once, offered once
+
+
+def test_only_additions_to_someone_elses_text_are_marked_as_editors_additions(client):
+    sign_up(client, "ada", "Ada Lovelace")
+    own = post(client, "/maps", {"title": "My essay", "source_text": "I think so."})
+    mine = own.location.split("?")[0]
+    post(client, f"{mine}/nodes", {"kind": "thesis", "text": "My own thesis."}, htmx="panel")
+    assert "ADDITION" not in client.get(f"{mine}/export.dot").get_data(as_text=True)
+    fork = fork_seed(client).split("?")[0]  # an op-ed by Yoo Jee-hye: Ada adds to it
+    post(client, f"{fork}/nodes/thesis/arguments", {"form": "rebuttal", "text": "Ada's."},
+         htmx="panel")
+    dot = client.get(f"{fork}/export.dot").get_data(as_text=True)
+    added = [line for line in dot.splitlines() if "Ada&#x27;s." in line or "Ada's." in line]
+    assert added and "EDITOR&#x27;S ADDITION" in added[0]

@@ -14,6 +14,7 @@ from argmap.domain.maps import bump_revision
 from argmap.errors import Conflict, InvalidInput, NotFound
 from argmap.mapdata import NodeData, RelationData
 from argmap.models import (
+    Map,
     Node,
     NodeCreate,
     NodeKind,
@@ -41,14 +42,26 @@ def _next_key(session: Session, map_id: int, kind: str) -> str:
     return f"{kind}-{n}"
 
 
+def addition_origin(session: Session, *, map_id: int, author: str | None) -> str:
+    """Whether a node added on the page is an editor's addition to someone else's text (the
+    map names a document author who isn't the one adding), or part of the mapper's own."""
+    found = session.get(Map, map_id)
+    written_by = ((found.doc_author if found else None) or "").strip().casefold()
+    return "editor" if written_by and written_by != (author or "").strip().casefold() \
+        else "document"
+
+
 def add_node(session: Session, *, map_id: int, kind: str, text: str, title: str | None = None,
-             author: str | None = None, origin: str = "editor", source_id: int | None = None,
-             key: str | None = None, by_id: int | None = None) -> Node:
+             author: str | None = None, origin: str | None = None,
+             source_id: int | None = None, key: str | None = None,
+             by_id: int | None = None) -> Node:
     # Bump first: the UPDATE of the map row holds the write lock (SQLite) or the row lock
     # (PostgreSQL) until commit, so concurrent additions cannot pick the same next key.
     bump_revision(session, map_id=map_id)
     if key is None:
         key = _next_key(session, map_id, kind if kind in set(NodeKind) else "node")
+    if origin is None:
+        origin = addition_origin(session, map_id=map_id, author=author)
     values = validate(NodeCreate, {
         "key": key,
         "kind": kind, "text": (text or "").strip(), "title": (title or "").strip() or None,
