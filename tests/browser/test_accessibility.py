@@ -54,3 +54,15 @@ def test_every_page_state_has_no_axe_violations(page, server):
     page.goto(server.url + mine + "/history")
     expect(page.locator("li.change.reverted")).to_have_count(1)
     check(page, "history with a reverted change")
+
+
+def test_a_skip_link_takes_the_keyboard_past_the_diagram_to_the_panel(page, server):
+    page.goto(server.url + SEED + "?node=thesis")
+    page.keyboard.press("Tab")  # "Skip to content"
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip", has_text="Skip to the node panel")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#panel")).to_be_focused()
+    page.keyboard.press("Tab")  # the next stop is inside the panel, not the diagram
+    assert page.evaluate("document.activeElement.closest('#panel') !== null")
