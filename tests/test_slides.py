@@ -16,7 +16,7 @@ from argmap.formats.mapfile import load_map_file
 from argmap.paths import SEEDS
 from argmap.render import ExportOptions, drawing, export
 from argmap.render.deck import plan_deck, slide_layout
-from argmap.render.dot import printed, title_of
+from argmap.render.dot import title_of
 from argmap.render.legibility import NODE_TEXT_PT, TEXT_PT
 from argmap.render.pipeline import layout_for
 from argmap.render.run import layout
@@ -99,7 +99,7 @@ def plan(**values):
     base = layout_for(options)
     layouts = (slide_layout(base, "compact", (13.333, 7.5)),
                slide_layout(base, "compact", (13.333, 7.5)))
-    return plan_deck(SEED, theme=LIGHT, layouts=layouts, printed=printed(layouts[1]),
+    return plan_deck(SEED, theme=LIGHT, layouts=layouts,
                      page=(13.333, 7.5), reveal=options.reveal)
 
 

@@ -38,12 +38,14 @@ class Drawing:
     dpi: int | None = None
     page: tuple[float, float] | None = None
     printed: Printed | None = None  # with a page: the text sizes the slide must keep legible
-    titles: tuple[str, ...] = ()  # a deck: each page's title band (DOT), then the background
+    titles: tuple[tuple[str, str], ...] = ()  # a deck: each page's title and "3 / 17"
+    theme: str = "light"  # a deck: its slides' background and title colours
     notes: tuple[str, ...] = ()  # a deck: each page's speaker notes (PowerPoint)
 
     def key(self) -> tuple:
-        digest = hashlib.sha256("\x1e".join((*self.sources, "\x1d", *self.titles, "\x1d",
-                                              *self.notes)).encode()).hexdigest()
+        digest = hashlib.sha256("\x1e".join((
+            *self.sources, "\x1d", *(f"{t}\x1f{n}" for t, n in self.titles), "\x1d",
+            self.theme, *self.notes)).encode()).hexdigest()
         return (dot_version(), OUTPUT_STAGE, DECK_STAGE, self.fmt, self.dpi, self.page,
                 self.printed, digest)
 

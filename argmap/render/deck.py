@@ -18,7 +18,6 @@ from dataclasses import dataclass, field, replace
 from argmap.mapdata import MapData, keep_only
 from argmap.render.dot import Layout, planned, printed, title_of
 from argmap.render.labels import escape, wrap
-from argmap.render.legibility import Printed
 from argmap.render.measure import POINT
 from argmap.render.run import PAGE_MARGIN
 from argmap.render.select import Graph, View
@@ -65,13 +64,16 @@ class _Planner:
         self.below = Graph(data).below
         self.theses = [n.key for n in data.nodes if n.kind == "thesis"]
         self.shared: list[Slide] = []  # the claims' slides that small subtrees share
+        self.trees: dict[str, dict[str, list[str]]] = {}  # each claim's, made once
         # (premise, target) -> its co-premises: a linked step stays on one slide
         self.linked = {(p, r.target): [q for q in r.premises if q != p]
                        for r in data.relations if r.is_linked for p in r.premises}
 
     def tree(self, root: str) -> dict[str, list[str]]:
         """What argues about `root`, as a tree: each node once, below where it is first met."""
-        children: dict[str, list[str]] = {}
+        if root in self.trees:
+            return self.trees[root]
+        children: dict[str, list[str]] = self.trees.setdefault(root, {})
         seen, todo = {root, *self.theses}, [root]
         while todo:
             key = todo.pop(0)
@@ -213,8 +215,7 @@ class _Planner:
 
 
 def plan_deck(data: MapData, *, theme: Theme, layouts: tuple[Layout, Layout],
-              printed: Printed, page: tuple[float, float], reveal: bool = False
-              ) -> list[DeckPage]:
+              page: tuple[float, float], reveal: bool = False) -> list[DeckPage]:
     """The deck's pages: what each one draws, laid out in the area under the title band by
     the overview's layout or the claims' (`layouts`)."""
     space = room(slide_area(page), layouts[1])

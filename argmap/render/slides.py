@@ -51,37 +51,36 @@ def deck_plan(data: MapData, options: ExportOptions, fmt: str, *, node_limit: in
     base = replace(layout_for(options), marks=marks[0], inference_marks=marks[1])
     claims = "titles" if options.labels == "titles" else "compact"  # see README: Slides
     layouts = (slide_layout(base, "compact", page), slide_layout(base, claims, page))
-    pages = plan_deck(shown, theme=theme, layouts=layouts, printed=printed(layouts[1]),
+    pages = plan_deck(shown, theme=theme, layouts=layouts,
                       page=page, reveal=options.reveal)
     total = max(p.number for p in pages)
     sources = tuple(to_dot(p.view.data, theme, p.layout, stubs=p.view.stubs, hidden=p.hidden)
                     for p in pages)
-    titles = tuple(title_dot(p.title, f"{p.number} / {total}", theme=theme,
-                             width=page[0] - 2 * TITLE_INSET) for p in pages)
     notes = (tuple(slide_notes(data, [n.key for n in p.view.data.nodes]) for p in pages)
              if fmt == "pptx" else ())
     return {"sources": sources, "fmt": fmt, "page": page, "printed": printed(layouts[1]),
-            "titles": (*titles, theme.background), "notes": notes,
-            "dpi": PPTX_DPI if fmt == "pptx" else None}
+            "titles": tuple((p.title, f"{p.number} / {total}") for p in pages),
+            "theme": theme.name, "notes": notes, "dpi": PPTX_DPI if fmt == "pptx" else None}
 
 
 def draw_deck(plan, deadline: Deadline) -> bytes:
     """The deck's file: a PDF of slides, or a .pptx with the same pictures."""
     area = slide_area(plan.page)
-    *titles, backdrop = plan.titles
+    theme = THEMES[plan.theme]
     if plan.fmt == "pptx":
         pictures = [run_dot(source, "png", timeout=deadline, page=area, printed=plan.printed,
                             dpi=plan.dpi) for source in plan.sources]
-        return pptx_file([Slide(_title_text(t), p, n)
-                          for t, p, n in zip(titles, pictures, plan.notes, strict=True)],
+        return pptx_file([Slide(title, picture, notes) for (title, _n), picture, notes
+                          in zip(plan.titles, pictures, plan.notes, strict=True)],
                          page=plan.page, title_band=BAND)
-    heads: dict[str, PageObject] = {}
+    heads: dict[tuple[str, str], PageObject] = {}
     writer = PdfWriter()
-    for source, title in zip(plan.sources, titles, strict=True):
+    for source, title in zip(plan.sources, plan.titles, strict=True):
         if title not in heads:  # a build-up repeats its slide's title
-            heads[title] = _page(run_dot(title, "pdf", timeout=deadline))
+            band = title_dot(*title, theme=theme, width=plan.page[0] - 2 * TITLE_INSET)
+            heads[title] = _page(run_dot(band, "pdf", timeout=deadline))
         body = _page(run_dot(source, "pdf", timeout=deadline, page=area, printed=plan.printed))
-        slide = _backdrop(writer, plan.page, backdrop)
+        slide = _backdrop(writer, plan.page, theme.background)
         slide.merge_page(body)
         head = heads[title]
         top = plan.page[1] * 72 - (BAND * 72 + float(head.mediabox.height)) / 2
@@ -105,10 +104,3 @@ def _backdrop(writer: PdfWriter, page: tuple[float, float], colour: str) -> Page
 
 def _page(pdf: bytes) -> PageObject:
     return PdfReader(io.BytesIO(pdf)).pages[0]
-
-
-def _title_text(title_source: str) -> str:
-    """The plain title back from its band's DOT (for PowerPoint's own title)."""
-    return title_source.split("<B>", 1)[1].split("</B>", 1)[0].replace(
-        '<BR ALIGN="LEFT"/>', " ").replace("&amp;", "&").replace("&lt;", "<").replace(
-        "&gt;", ">").replace("&quot;", '"').replace("&#x27;", "'")
