@@ -3,6 +3,8 @@
 // Every action here also exists as a plain link or form for use without JavaScript.
 (function () {
   "use strict";
+  // Styles for what only works with JavaScript (e.g. choices that apply themselves).
+  document.documentElement.classList.add("js");
 
   let panZoom = null;
   let savedView = null; // zoom and pan kept across a live refresh of the diagram
@@ -152,6 +154,37 @@
     if (href) openPanel(href);
   });
 
+  // The header's dialogs (About, Export, Fork) open over the workspace: a click elsewhere or
+  // Escape closes them, as a menu would.
+  function closeDrops(except) {
+    document.querySelectorAll("details.drop[open]").forEach(function (d) {
+      if (d !== except) d.open = false;
+    });
+  }
+  document.addEventListener("click", function (event) {
+    closeDrops(event.target.closest && event.target.closest("details.drop"));
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    const open = document.activeElement && document.activeElement.closest &&
+      document.activeElement.closest("details.drop[open]");
+    if (open) { open.open = false; open.querySelector("summary").focus(); }
+  });
+
+  // The phone drawer: the panel shrinks to its heading and back.
+  function initDrawer() {
+    const toggle = document.querySelector("#panel .drawer-toggle");
+    if (toggle) toggle.hidden = false;
+  }
+  document.addEventListener("click", function (event) {
+    const toggle = event.target.closest && event.target.closest(".drawer-toggle");
+    if (!toggle) return;
+    const panel = document.getElementById("panel");
+    const shrunk = panel.classList.toggle("shrunk");
+    toggle.setAttribute("aria-expanded", shrunk ? "false" : "true");
+    toggle.textContent = shrunk ? "Show the panel" : "Hide the panel";
+  });
+
   document.addEventListener("click", function (event) {
     const button = event.target.closest && event.target.closest("[data-zoom]");
     if (!button || !panZoom) return;
@@ -174,6 +207,7 @@
 
   document.addEventListener("htmx:afterSettle", function (event) {
     initDiagram();
+    initDrawer();
     markSelected();
     const elt = event.detail.requestConfig && event.detail.requestConfig.elt;
     // A link that opened a node moves focus into its panel; a form keeps focus where it was.
@@ -208,6 +242,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.body.addEventListener("map-changed", refresh);
     initDiagram();
+    initDrawer();
   });
   window.addEventListener("resize", function () {
     if (panZoom) { panZoom.api.resize(); }

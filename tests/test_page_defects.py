@@ -83,11 +83,11 @@ def test_a_fork_asked_for_before_signing_up_is_waiting_afterwards(client):
     assert "next=/maps/treaty-alliance" in asked.location.replace("%2F", "/")
     sign_up(client, "ada")  # through the login page's "Sign up" link, which keeps `next`
     page = client.get("/maps/treaty-alliance").get_data(as_text=True)
-    assert re.search(r'<details class="fork" open>', page)
+    assert re.search(r'<details class="fork drop" open>', page)
     assert "You are logged in: fork the map now." in page
     assert 'value="Group B&#39;s copy"' in page
     again = client.get("/maps/treaty-alliance").get_data(as_text=True)
-    assert '<details class="fork" open>' not in again  # asked once, offered once
+    assert '<details class="fork drop" open>' not in again  # asked once, offered once
 
 
 def test_only_additions_to_someone_elses_text_are_marked_as_editors_additions(client):

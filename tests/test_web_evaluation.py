@@ -12,7 +12,7 @@ ANSWERS = ("reb-one-stop-shopping", "no-rushed-deal")  # both answers to one obj
 def thesis_state(client) -> tuple[str, int]:
     html = client.get(f"{SEED}?view=outline").get_data(as_text=True)
     item = html[html.index('id="o-thesis"'):]
-    match = re.search(r'class="eval eval-(\w+)">[^<]*· (\d+)%', item)
+    match = re.search(r'class="eval eval-(\w+)">[^<]*· strength (\d+)%', item)
     return match.group(1), int(match.group(2))
 
 
@@ -52,7 +52,13 @@ def test_members_rate_nodes_and_the_mean_sets_the_base_score(client, app):
     assert reply.status_code == 200 and "Rating saved." in reply.get_data(as_text=True)
     html = client.get(f"{fork}?view=outline").get_data(as_text=True)
     item = html[html.index('id="o-three-treaties"'):]
-    assert re.search(r"stands · 100%", item[:800])
+    assert re.search(r"stands · strength 100%", item[:800])
+    # The panel tells the verdict from the strength, and where the strength starts.
+    panel = client.get(f"{fork}?node=three-treaties").get_data(as_text=True)
+    assert "its members’ rating (4.0 of 4, 1 rating)" in panel
+    assert "A defeated claim can be strong, and one that stands can be weak." in panel
+    assert "50% (nobody has rated it yet)" in client.get(f"{fork}?node=thesis").get_data(
+        as_text=True)
     bad = post(client, f"{fork}/nodes/three-treaties/rating", {"rating": "9"}, htmx="panel")
     assert bad.status_code == 422 and "rate from 0" in bad.get_data(as_text=True)
     anonymous = app.test_client()

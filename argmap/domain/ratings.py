@@ -29,6 +29,13 @@ def base_scores(session: Session, *, map_id: int) -> dict[str, float]:
     return {key: float(mean) / 4 for key, mean in rows}
 
 
+def ratings_of(session: Session, *, node_id: int) -> tuple[int, float | None]:
+    """How many members rated the node, and the mean of their ratings (0-4)."""
+    count, mean = session.exec(select(func.count(), func.avg(Rating.value))
+                               .where(Rating.node_id == node_id)).one()
+    return int(count), None if mean is None else float(mean)
+
+
 def my_rating(session: Session, *, node_id: int, user_id: int) -> int | None:
     return session.exec(select(Rating.value).where(Rating.node_id == node_id,
                                                    Rating.user_id == user_id)).first()

@@ -67,16 +67,20 @@ def node_rows(node: NodeData, data: MapData, theme: Theme, layout: Layout) -> li
     style = theme.nodes[node.kind]
     caption = style.caption + (" \u00b7 EDITOR'S ADDITION" if node.origin == "editor" else "")
     mark = dict((k, (label, strength)) for k, label, strength in layout.marks).get(node.key)
+    captions: tuple[str, ...] = (caption,)
     if mark:
         label, strength = mark
-        caption = f"{MARKS[label]} {WORDS[label].upper()}" + (
-            f" \u00b7 {strength:.0%}" if label != "WITHDRAWN" else "") + f" \u00b7 {caption}"
+        verdict = f"{MARKS[label]} {WORDS[label].upper()}" + (
+            f" \u00b7 STRENGTH {strength:.0%}" if label != "WITHDRAWN" else "")
+        joined = f"{verdict} \u00b7 {caption}"
+        # The verdict and the kind share a line while it is no wider than the text.
+        captions = (joined,) if len(joined) <= layout.wrap else (verdict, caption)
     size, small = layout.font_size, max(layout.font_size - 2, 6)
     titled = bool(node.title and node.title.strip())
     if layout.labels == "compact":  # the kind shows in the box's shape and colour
         sign = f"{MARKS[mark[0]]} " if mark else ""
         return [Row(tuple(wrap(sign + title_of(node), layout.wrap)), size, bold=True)]
-    rows = [Row((caption,), small, color=theme.muted)]
+    rows = [Row(captions, small, color=theme.muted)]
     if layout.labels == "titles":
         return [*rows, Row(tuple(wrap(title_of(node), layout.wrap)), size, bold=titled)]
     if titled:

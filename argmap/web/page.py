@@ -15,7 +15,7 @@ from argmap.domain.access import RANK, Role
 from argmap.domain.editing import delete_effects
 from argmap.domain.maps import load_map_data
 from argmap.domain.passages import marked_paragraphs
-from argmap.domain.ratings import base_scores, my_rating
+from argmap.domain.ratings import base_scores, my_rating, ratings_of
 from argmap.errors import DrawingBudgetSpent, InvalidInput, RenderError, TooLarge
 from argmap.evaluate import Evaluation, evaluate
 from argmap.mapdata import MapData, short
@@ -188,7 +188,7 @@ def detail_context(req: PageRequest) -> dict:
     assert req.node_key is not None  # only asked for when a node is open
     panel = node_panel(req.session, found=req.found, key=req.node_key)
     user = current_user if current_user.is_authenticated else None
-    return {"panel": panel,
+    return {"panel": panel, "ratings": ratings_of(req.session, node_id=ident(panel.node)),
             "my_rating": my_rating(req.session, node_id=ident(panel.node), user_id=user.id)
             if user else None}
 

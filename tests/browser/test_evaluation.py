@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 def test_suppose_withdrawn_and_watch_the_thesis(page, server):
     page.goto(server.url + "/maps/treaty-alliance?view=outline")
     thesis = page.locator("#o-thesis .eval")
-    expect(thesis).to_have_text(re.compile(r"✓ stands · 97%"))
+    expect(thesis).to_have_text(re.compile(r"✓ stands · strength 97%"))
     page.evaluate("window.__sameDocument = true")
     for key in ("reb-one-stop-shopping", "no-rushed-deal"):
         page.locator(f"#o-{key}").click()
@@ -19,4 +19,4 @@ def test_suppose_withdrawn_and_watch_the_thesis(page, server):
     assert int(re.search(r"(\d+)%", thesis.inner_text()).group(1)) < 97
     assert page.evaluate("window.__sameDocument") is True  # no reload
     page.get_by_role("button", name="Bring all back").click()
-    expect(thesis).to_have_text(re.compile(r"✓ stands · 97%"))
+    expect(thesis).to_have_text(re.compile(r"✓ stands · strength 97%"))
