@@ -21,12 +21,20 @@
     const instance = window.svgPanZoom(svg, {
       zoomScaleSensitivity: 0.25, minZoom: 0.2, maxZoom: 25, fit: true, center: true,
       dblClickZoomEnabled: false, preventMouseEventsDefault: false,
-      // A plain wheel scrolls the page; Ctrl/Cmd + wheel (and a touchpad pinch, which the
-      // browser reports as one) zooms, below.
+      // Ctrl/Cmd + wheel (and a touchpad pinch, which the browser reports as one) zooms;
+      // a plain wheel pans the drawing, or scrolls the page where the page scrolls (below).
       mouseWheelZoomEnabled: false,
     });
     svg.addEventListener("wheel", function (event) {
-      if (!event.ctrlKey && !event.metaKey) return;
+      if (!event.ctrlKey && !event.metaKey) {
+        // In the full-window workspace the page does not scroll, so the wheel moves the
+        // drawing, as in a map or a drawing program; elsewhere it scrolls the page.
+        if (getComputedStyle(document.body).overflowY !== "hidden") return;
+        event.preventDefault();
+        const lines = event.deltaMode === 1 ? 16 : 1;
+        instance.panBy({ x: -event.deltaX * lines, y: -event.deltaY * lines });
+        return;
+      }
       event.preventDefault();
       const box = svg.getBoundingClientRect();
       // Exponential, so a notch in and a notch out cancel; at most ×1.28 per event.

@@ -66,3 +66,42 @@ def test_a_skip_link_takes_the_keyboard_past_the_diagram_to_the_panel(page, serv
     expect(page.locator("#panel")).to_be_focused()
     page.keyboard.press("Tab")  # the next stop is inside the panel, not the diagram
     assert page.evaluate("document.activeElement.closest('#panel') !== null")
+
+
+def test_the_join_page_and_the_import_report_have_no_violations(
+        page, other_page, server, tmp_path):
+    page.goto(server.url + SEED + "?node=ed-art4-grant")
+    page.get_by_text("Export…").click()
+    expect(page.locator("#export-format")).to_be_visible()
+    check(page, "the export dialog open over the diagram")
+    sign_up(page, server, "ada", "Ada")
+    mine = fork_seed(page, server)
+    page.goto(server.url + mine + "/sharing")
+    page.get_by_role("button", name="Create invite link").click()
+    link = page.locator(".link-box").first.input_value()
+    other_page.goto(server.url + link[link.index("/join/"):])
+    expect(other_page.get_by_role("heading", level=1)).to_be_visible()
+    check(other_page, "the invite's join page")
+    upload = tmp_path / "small.argdown"
+    upload.write_text("# A small map\n\n[T]: Tuition should be free. {weight: 3}\n"
+                      "  + [R]: Education is a public good.\n", encoding="utf-8")
+    page.goto(server.url + "/")
+    page.get_by_label("File (up to 2 MiB)").set_input_files(str(upload))
+    page.get_by_role("button", name="Import").click()
+    expect(page.locator("ul.warnings li")).to_contain_text("not imported")
+    check(page, "the import report")
+
+
+def test_the_keyboard_reaches_the_diagram_soon_and_walks_it_from_the_thesis_down(page, server):
+    page.goto(server.url + SEED)
+    expect(page.locator("#diagram svg g.node.thesis")).to_have_count(1)
+    stops = 0
+    while not page.evaluate("!!document.activeElement.closest('#diagram')"):
+        page.keyboard.press("Tab")
+        stops += 1
+        assert stops <= 20, "more than 20 Tab stops before the diagram"
+    first = page.evaluate("document.activeElement.closest('g.node').id")
+    page.keyboard.press("Tab")
+    second = page.evaluate("document.activeElement.closest('g.node').id")
+    # The thesis comes first, then the first reason under it: reading order, not layout order.
+    assert (first, second) == ("n-thesis", "n-treaty-alliance")

@@ -15,7 +15,7 @@ def test_suppose_withdrawn_and_watch_the_thesis(page, server):
         expect(page.locator("#node-detail")).to_have_attribute("data-key", key)
         page.get_by_role("button", name="Suppose it withdrawn").click()
         expect(page.locator(".whatif-banner")).to_be_visible()
-    expect(thesis).to_have_text(re.compile(r"✗ defeated · \d+%"))
+    expect(thesis).to_have_text(re.compile(r"✗ defeated · strength \d+%"))
     assert int(re.search(r"(\d+)%", thesis.inner_text()).group(1)) < 97
     assert page.evaluate("window.__sameDocument") is True  # no reload
     page.get_by_role("button", name="Bring all back").click()

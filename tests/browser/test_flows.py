@@ -146,25 +146,44 @@ def test_back_button_returns_to_the_previous_node(page, server, owned):
     expect(page.locator("#node-detail")).to_have_attribute("data-key", "thesis")
 
 
-def test_the_wheel_scrolls_the_page_and_ctrl_wheel_zooms_the_diagram(page, server):
+def scale_of(transform: str) -> float:
+    return float(re.search(r"matrix\(([-\d.e]+)", transform).group(1))
+
+
+def test_the_wheel_pans_the_workspace_diagram_and_ctrl_wheel_zooms_it(page, server):
     page.set_viewport_size({"width": 1400, "height": 700})
     page.goto(server.url + "/maps/treaty-alliance")
     viewport = page.locator("#diagram svg g.svg-pan-zoom_viewport")
     expect(viewport).to_have_count(1)
-    page.evaluate("window.scrollTo(0, 300)")
     box = page.locator("#diagram svg").bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, max(box["y"], 0) + 100)
-    before = viewport.get_attribute("transform")
-    page.mouse.wheel(0, -200)  # up: svg-pan-zoom alone would zoom in here
-    wait_until(page, "window.scrollY", 100)
-    assert viewport.get_attribute("transform") == before  # the page scrolled, no zoom
-    box = page.locator("#diagram svg").bounding_box()  # it moved down with the page
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 100)
+    before = viewport.get_attribute("transform")
+    page.mouse.wheel(0, 200)  # down: the drawing moves up, at the same scale
+    expect(viewport).not_to_have_attribute("transform", before)
+    moved = viewport.get_attribute("transform")
+    assert scale_of(moved) == pytest.approx(scale_of(before))
+    assert page.evaluate("window.scrollY") == 0  # the workspace page itself stays
     page.keyboard.down("Control")
     page.mouse.wheel(0, -200)
     page.keyboard.up("Control")
-    expect(viewport).not_to_have_attribute("transform", before)
-    assert page.evaluate("window.scrollY") == 100  # zoomed, the page stayed put
+    expect(viewport).not_to_have_attribute("transform", moved)
+    assert scale_of(viewport.get_attribute("transform")) > scale_of(moved) * 1.05
+
+
+def test_where_the_page_scrolls_the_wheel_scrolls_it_and_does_not_zoom(page, server):
+    page.set_viewport_size({"width": 1400, "height": 500})  # too low for the workspace
+    page.goto(server.url + "/maps/treaty-alliance")
+    viewport = page.locator("#diagram svg g.svg-pan-zoom_viewport")
+    expect(viewport).to_have_count(1)
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    bottom = page.evaluate("window.scrollY")
+    assert bottom > 50
+    box = page.locator("#diagram svg").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, max(box["y"], 0) + 100)
+    before = viewport.get_attribute("transform")
+    page.mouse.wheel(0, -50)  # up: svg-pan-zoom alone would zoom in here
+    wait_until(page, f"window.scrollY === {bottom} - 50")
+    assert viewport.get_attribute("transform") == before  # the page scrolled, no zoom
 
 
 def test_deleting_a_map_tells_the_people_who_have_it_open(page, other_page, server, owned):
