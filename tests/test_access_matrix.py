@@ -16,7 +16,7 @@ from argmap.domain.accounts import User
 from argmap.domain.history import Change
 from argmap.domain.maps import get_map
 from argmap.errors import NotFound
-from argmap.models import Node, Premise, Relation
+from argmap.models import Map, Node, Premise, Relation
 from tests.helpers import fork_seed, invite_link, post, sign_up
 
 ROLES = ["anonymous", "guest", "viewer", "editor", "owner", "non-member"]
@@ -58,6 +58,8 @@ ROUTES = [
     ("remove-co-premise", "POST", "/maps/{slug}/nodes/thesis/premises/remove",
      {"relation": "{linked}", "premise": "agreed-undone-by-agreement"}, "edit"),
     ("attach-text", "POST", "/maps/{slug}/text", {"source_text": "x"}, "edit"),
+    ("map-passage", "POST", "/maps/{slug}/nodes/passages",
+     {"passage_quote": "holds", "kind": "claim", "text": "It holds."}, "edit"),
     ("revert", "POST", "/maps/{slug}/changes/{change}/revert", {}, "edit"),
     ("undo", "POST", "/maps/{slug}/undo", {}, "edit-own"),
     ("what-if", "POST", "/maps/{slug}/whatif", {"key": "thesis", "action": "withdraw"},
@@ -136,6 +138,7 @@ def world(tmp_path_factory, databases):
         # Without passage anchors, any text can be attached (anchors are tested elsewhere).
         with db.transaction(session):
             session.execute(update(Node).values(passage_quote=None, passage_paragraph=None))
+            session.execute(update(Map).values(source_text="The alliance holds."))
         accounts = session.exec(select(User)).all()
         users = {u.username or "guest": u.id for u in accounts}
         logins = {u.username or "guest": u.get_id() for u in accounts}  # session cookies

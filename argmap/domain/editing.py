@@ -212,6 +212,9 @@ def _set_passage(session: Session, *, node: Node, paragraph: str, quote: str) ->
     if paragraph and number is None:
         raise InvalidInput("give the paragraph as a number", field="passage_paragraph")
     checked = validate(NodeUpdate, {"passage_paragraph": number, "passage_quote": quote})
+    if (number, quote) == (node.passage_paragraph, node.passage_quote) and \
+            node.passage_start is not None:
+        return  # unchanged: keep the anchor, which may be the exact passage selected
     text = session.exec(select(Map.source_text).where(Map.id == node.map_id)).one()
     start = end = None
     if text:

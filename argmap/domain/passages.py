@@ -73,31 +73,70 @@ def _sentence_around(text: str, p_start: int, p_end: int, q_start: int, q_end: i
     return start, end
 
 
+def sentences(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of each sentence of each paragraph, split by the rule that widens an
+    anchor phrase to its sentence; the spaces between sentences belong to none."""
+    found = []
+    for p_start, p_end in paragraphs(text):
+        start = p_start
+        for match in _SENTENCE_END.finditer(text, p_start, p_end):
+            found.append((start, match.start()))
+            start = match.end()
+        found.append((start, p_end))
+    return found
+
+
+def mapped_sentences(text: str, passages: list[tuple[str, int, int]]) -> list[bool]:
+    """For each of sentences(text), whether some passage (node key, start, end) lies in it."""
+    spans = sentences(text)
+    starts = [s for s, _ in spans]
+    mapped = [False] * len(spans)
+    for _, start, end in passages:
+        i = max(bisect_right(starts, start) - 1, 0)  # the sentence at or before the start
+        while i < len(spans) and spans[i][0] < end:
+            if spans[i][1] > start:
+                mapped[i] = True
+            i += 1
+    return mapped
+
+
 @dataclass(frozen=True)
 class Segment:
     text: str
     keys: tuple[str, ...]  # the nodes whose passages cover this stretch
     starts: tuple[str, ...]  # passages that begin here (anchors for links to the passage)
     ends: tuple[str, ...]  # passages that end here (where the links to their nodes go)
+    at: int = 0  # where it starts in the text
+    unmapped: bool = False  # inside a sentence that no passage lies in
 
 
 def marked_paragraphs(text: str, passages: list[tuple[str, int, int]]) -> list[list[Segment]]:
     """Split each paragraph into segments, each naming the passages that cover it.
 
     `passages` are (node key, start, end) offsets into `text`; passages may overlap or be
-    shared by several nodes, so a segment can belong to several nodes.
+    shared by several nodes, so a segment can belong to several nodes. A sentence that no
+    passage lies in is a segment of its own, marked `unmapped`.
     """
+    unmapped = [span for span, mapped in zip(sentences(text), mapped_sentences(text, passages),
+                                             strict=True) if not mapped]
     result = []
+    first = 0  # the first unmapped sentence not in an earlier paragraph (both are in order)
     for p_start, p_end in paragraphs(text):
         inside = sorted((s, e, k) for k, s, e in passages if s < p_end and e > p_start)
+        last = first
+        while last < len(unmapped) and unmapped[last][0] < p_end:
+            last += 1
+        blank, first = unmapped[first:last], last
         cuts = sorted({p_start, p_end, *(max(s, p_start) for s, _, _ in inside),
-                       *(min(e, p_end) for _, e, _ in inside)})
+                       *(min(e, p_end) for _, e, _ in inside), *(x for span in blank
+                                                                for x in span)})
         segments = []
         for a, b in zip(cuts, cuts[1:], strict=False):
             covering = [(s, e, k) for s, e, k in inside if s <= a and e >= b]
             segments.append(Segment(
                 text[a:b], tuple(k for _, _, k in covering),
                 starts=tuple(k for s, _, k in covering if max(s, p_start) == a),
-                ends=tuple(k for _, e, k in covering if min(e, p_end) == b)))
+                ends=tuple(k for _, e, k in covering if min(e, p_end) == b), at=a,
+                unmapped=any(s <= a and b <= e for s, e in blank)))
         result.append(segments)
     return result

@@ -26,6 +26,7 @@ from argmap.domain.editing import (
     remove_co_premise,
 )
 from argmap.domain.history import change, changes
+from argmap.domain.mapping import map_passage
 from argmap.domain.nodes import NODE_DELETED
 from argmap.errors import Conflict, InvalidInput, NotFound
 from argmap.mapdata import short
@@ -57,6 +58,8 @@ FORMS = {
     "delete": ("version",),
     "copremise": ("relation", "text", "premise"),
     "uncouple": ("relation", "premise"),
+    "passage": ("passage_quote", "passage_paragraph", "passage_start", "kind", "text", "title",
+                *CITATION, "relation", "target"),
 }
 # The answer to a change already carries the fresh panel; the views still need a refresh.
 PANEL_IS_FRESH = json.dumps({"map-changed": {"panel": "fresh"}})
@@ -75,13 +78,17 @@ def _citation(values: dict) -> Citation:
 
 
 def _submit(slug: str, key: str | None, form: str,
-            action: Callable[[object, object, dict], tuple[str | None, Markup]]):
+            action: Callable[[object, object, dict], tuple[str | None, Markup]],
+            form_in: str = "panel", view: str | None = None):
     """Run `action(session, map, values)` as one transaction and answer for `form`.
 
     The action returns the node to show afterwards and a message saying what it did.
+    `form_in` is the part of the page the form is in ("view" for the source text's form),
+    which a refusal answers with; success always answers with the panel. `view` is the view
+    the form is always in, for a form that is in one view only.
     """
     values = {name: request.form.get(name, "") for name in FORMS[form]}
-    view = view_name(request.form.get("view"))
+    view = view or view_name(request.form.get("view"))
     session = db.session()
     found = load_map(session, slug, need=Role.EDITOR)
     try:
@@ -105,13 +112,17 @@ def _submit(slug: str, key: str | None, form: str,
         errors = field_error(exc, values, default)
         return render_map_page(session, found=found, view=view, node_key=key,
                                forms={form: FormState(values, errors)},
-                               status=422, target="panel" if wants_fragment() else "page")
+                               status=422, target=form_in if wants_fragment() else "page")
     if not wants_fragment():
         return redirect(map_url(slug, view=view, node=show_key, _anchor="panel"), 303)
     response = render_map_page(session, found=found, view=view, node_key=show_key,
                                forms={form if show_key == key else "panel":
                                       FormState(message=message)}, target="panel")
-    response.headers["HX-Trigger"] = PANEL_IS_FRESH
+    if form_in == "panel":
+        response.headers["HX-Trigger"] = PANEL_IS_FRESH
+    else:  # the view refreshes after the new node's address is pushed, so it marks the node
+        response.headers.update({"HX-Retarget": "#panel", "HX-Reswap": "outerHTML",
+                                 "HX-Trigger-After-Settle": PANEL_IS_FRESH})
     if show_key != key:
         response.headers["HX-Push-Url"] = map_url(slug, view=view, node=show_key)
     return response
@@ -248,3 +259,17 @@ def delete(slug: str, key: str):
                            current=exc.current) from None
         return None, message
     return _submit(slug, key, "delete", action)
+
+
+@bp.post("/passages")
+def map_text(slug: str):
+    """A node made from a passage of the source text (its form is under the text)."""
+    def action(session, found, values):
+        node = map_passage(session, map_id=found.id, quote=values["passage_quote"],
+                           paragraph=values["passage_paragraph"],
+                           start=values["passage_start"], kind=values["kind"],
+                           text=values["text"], title=values["title"],
+                           citation=_citation(values), relation=values["relation"],
+                           target_key=values["target"], **_by())
+        return node.key, _added(node.kind, node)
+    return _submit(slug, None, "passage", action, form_in="view", view="text")

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from argmap.domain.access import RANK, Role
 from argmap.domain.editing import delete_effects
 from argmap.domain.maps import load_map_data
-from argmap.domain.passages import marked_paragraphs
+from argmap.domain.passages import mapped_sentences, marked_paragraphs
 from argmap.domain.ratings import base_scores, my_rating, ratings_of
 from argmap.errors import DrawingBudgetSpent, InvalidInput, RenderError, TooLarge
 from argmap.evaluate import Evaluation, evaluate
@@ -151,7 +151,7 @@ def view_context(req: PageRequest, ev: Evaluated) -> dict:
     if req.view == "outline":
         return {"outline": build_outline(req.data)}
     if req.view == "text":
-        return {"paragraphs": _source_view(req.session, req.found)}
+        return _source_view(req.session, req.found, req.data)
     return _diagram_context(req, ev)
 
 
@@ -173,14 +173,20 @@ def _diagram_context(req: PageRequest, ev: Evaluated) -> dict:
     return {"diagram_pending": True} if svg is None else {"svg": inline_svg(svg)}
 
 
-def _source_view(session: Session, found: Map):
+def _source_view(session: Session, found: Map, data: MapData) -> dict:
+    """The text with its passages marked, how many of its sentences are mapped, and the
+    nodes a passage mapped from it may argue about."""
     if not found.source_text:
-        return None
+        return {"paragraphs": None}
     rows = session.exec(select(Node.key, Node.passage_start, Node.passage_end).where(
         Node.map_id == found.id, col(Node.passage_start).is_not(None))).all()
     # Every row has both offsets: the query asks for a start, and CHECK node_passage pairs it.
-    return marked_paragraphs(found.source_text, [(key, start, end) for key, start, end in rows
-                                                 if start is not None and end is not None])
+    passages = [(key, start, end) for key, start, end in rows
+                if start is not None and end is not None]
+    mapped = mapped_sentences(found.source_text, passages)
+    return {"paragraphs": marked_paragraphs(found.source_text, passages),
+            "coverage": (sum(mapped), len(mapped)),
+            "target_options": [(n.key, f"{n.kind}: {short(n, 70)}") for n in data.nodes]}
 
 
 def detail_context(req: PageRequest) -> dict:
