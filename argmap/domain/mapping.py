@@ -14,7 +14,7 @@ from argmap.domain.passages import paragraphs
 from argmap.errors import InvalidInput
 from argmap.models import QUOTE_MAX, Map, Node, RelationKind, whole_number
 
-ONE_PARAGRAPH = "a passage lies within one paragraph: select a part of one paragraph"
+ONE_PARAGRAPH = "a passage lies within one paragraph"
 
 
 @dataclass(frozen=True)
