@@ -9,6 +9,10 @@
   let panZoom = null;
   let savedView = null; // zoom and pan kept across a live refresh of the diagram
   let pointerDown = null;
+  // For static/quickadd.js, which brings a node it just added into view.
+  window.argmapPanZoom = function () {
+    return panZoom && document.contains(panZoom.svg) ? panZoom.api : null;
+  };
 
   function initDiagram() {
     const svg = document.querySelector("#diagram svg");

@@ -27,6 +27,7 @@ from argmap.models import (
     NodeUpdate,
     Premise,
     Relation,
+    RelationKind,
     Source,
     SourceCreate,
     ident,
@@ -108,6 +109,25 @@ def add_argument(session: Session, *, map_id: int, target_key: str, relation: st
     add_relation(session, map_id=map_id, kind=relation, source_id=ident(node),
                  target_id=ident(target), author=author)
     return node
+
+
+def add_connected_node(session: Session, *, map_id: int, kind: str, text: str,
+                       citation: Citation | None = None, parent_key: str = "",
+                       relation: str = "", author: str | None = None,
+                       by_id: int | None = None, title: str | None = None) -> Node:
+    """A new node, supporting or attacking `parent_key` when a relation is given (as when a
+    node someone deleted is offered again in its old place), else unconnected."""
+    if not relation:
+        return add_free_node(session, map_id=map_id, kind=kind, text=text, citation=citation,
+                             author=author, by_id=by_id, title=title)
+    if relation not in (RelationKind.SUPPORT, RelationKind.ATTACK):
+        raise InvalidInput("choose supports, attacks or not connected", field="relation")
+    if not node_exists(session, map_id=map_id, key=parent_key):
+        raise InvalidInput("that node is no longer in the map: choose \u201cnot connected\u201d",
+                           field="relation")
+    return add_argument(session, map_id=map_id, target_key=parent_key, relation=relation,
+                        kind=kind, text=text, citation=citation, author=author, by_id=by_id,
+                        title=title)
 
 
 def add_undercutter(session: Session, *, map_id: int, relation_id: int, text: str,

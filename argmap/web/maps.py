@@ -45,6 +45,7 @@ from argmap.web.diagrams import map_diagram, ova_file
 from argmap.web.guard import account_or_login, load_map
 from argmap.web.page import (
     FormState,
+    added_notice,
     field_error,
     map_url,
     render_map_page,
@@ -129,8 +130,10 @@ def show(slug: str):
         cookie.pop(FORK_WISH)  # asked before logging in: the dialog is ready for it
         forms["fork"] = FormState({"title": wish.get("title", "")},
                                   message="You are logged in: fork the map now.")
+    node_key = request.args.get("node") or None
+    forms.update(added_notice(slug, node_key))
     return render_map_page(session, found=found, view=view_name(request.args.get("view")),
-                           node_key=request.args.get("node") or None, forms=forms)
+                           node_key=node_key, forms=forms)
 
 
 @bp.post("/maps/<slug>/fork")

@@ -15,6 +15,7 @@ from argmap.domain.access import Role
 from argmap.domain.editing import (
     Citation,
     add_argument,
+    add_connected_node,
     add_co_premise,
     add_free_node,
     add_undercutter,
@@ -25,6 +26,7 @@ from argmap.domain.editing import (
     node_exists,
     remove_co_premise,
 )
+from argmap.domain.gone import deletion
 from argmap.domain.history import change, changes
 from argmap.domain.mapping import map_passage
 from argmap.domain.nodes import NODE_DELETED
@@ -37,6 +39,7 @@ from argmap.web.page import (
     FormState,
     field_error,
     map_url,
+    remember_added,
     render_map_page,
     view_name,
     wants_fragment,
@@ -54,7 +57,7 @@ FORMS = {
     "edit": ("kind", "title", "text", *CITATION, "passage_paragraph", "passage_quote",
              "version"),
     "link": ("kind", "target"),
-    "new": ("kind", "text", "title", *CITATION),
+    "new": ("kind", "text", "title", *CITATION, "parent", "relation"),
     "delete": ("version",),
     "copremise": ("relation", "text", "premise"),
     "uncouple": ("relation", "premise"),
@@ -77,15 +80,31 @@ def _citation(values: dict) -> Citation:
     return Citation(**{name: values.get(name, "") for name in CITATION})
 
 
+def _kept(session, found, form: str, key: str, values: dict) -> dict:
+    """What someone typed for a node that is gone, as a new node's form: everything, and
+    for an edit, the place the node had (the node it supported or attacked, if still there)."""
+    kept = {name: values.get(name, "") for name in ("kind", "title", "text", *CITATION)}
+    if form in ARGUMENT_KINDS:
+        kept["kind"] = ARGUMENT_KINDS[form][1]
+    kept["kind"] = kept["kind"] or "claim"
+    was = deletion(session, map_id=ident(found), key=key) if form == "edit" else None
+    if was and was.parent_key:
+        kept.update(parent=was.parent_key, relation=was.relation)
+    return kept
+
+
 def _submit(slug: str, key: str | None, form: str,
             action: Callable[[object, object, dict], tuple[str | None, Markup]],
-            form_in: str = "panel", view: str | None = None):
+            form_in: str = "panel", view: str | None = None,
+            name: str | None = None, shown: str | None = None):
     """Run `action(session, map, values)` as one transaction and answer for `form`.
 
     The action returns the node to show afterwards and a message saying what it did.
     `form_in` is the part of the page the form is in ("view" for the source text's form),
     which a refusal answers with; success always answers with the panel. `view` is the view
-    the form is always in, for a form that is in one view only.
+    the form is always in, for a form that is in one view only. `name` is the form's name in
+    the panel (when one route serves several forms), `shown` the node whose panel the form
+    was on when that is not `key`.
     """
     values = {name: request.form.get(name, "") for name in FORMS[form]}
     view = view or view_name(request.form.get("view"))
@@ -100,24 +119,32 @@ def _submit(slug: str, key: str | None, form: str,
         latest = changes(session, map_id=ident(found), node_key=key, limit=1) if key else []
         exc.by = latest[0].actor if latest else None  # whose change got there first
         gone = key is not None and not node_exists(session, map_id=ident(found), key=key)
-        forms = ({"new": FormState({"kind": values.get("kind") or "claim",
-                                    "text": values.get("text", ""),
-                                    "title": values.get("title", "")}, conflict=exc)}
-                 if gone else {form: FormState(values, conflict=exc)})
-        return render_map_page(session, found=found, view=view, node_key=None if gone else key,
-                               forms=forms, status=409,
-                               target="panel" if wants_fragment() else "page")
+        if not gone:
+            forms = {name or form: FormState(values, conflict=exc)}
+        elif values.get("text", "").strip():  # the panel of the gone node offers it as new
+            forms = {"new": FormState(_kept(session, found, form, key, values), conflict=exc)}
+        else:
+            forms = {"gone": FormState(conflict=exc)}
+        return render_map_page(session, found=found, view=view, node_key=key, forms=forms,
+                               status=409, target="panel" if wants_fragment() else "page")
     except InvalidInput as exc:
         default = "target" if form == "link" else FORMS[form][0]
         errors = field_error(exc, values, default)
-        return render_map_page(session, found=found, view=view, node_key=key,
-                               forms={form: FormState(values, errors)},
+        return render_map_page(session, found=found, view=view, node_key=shown or key,
+                               forms={name or form: FormState(values, errors)},
                                status=422, target=form_in if wants_fragment() else "page")
+    # A new node is shown at once, with what was added to what at the top of its panel.
+    added = show_key is not None and show_key != key
+    notice = FormState({"parent": key or values.get("parent", ""), "form": form},
+                       message=message)
     if not wants_fragment():
+        if added:
+            remember_added(slug, show_key, notice)
         return redirect(map_url(slug, view=view, node=show_key, _anchor="panel"), 303)
     response = render_map_page(session, found=found, view=view, node_key=show_key,
-                               forms={form if show_key == key else "panel":
-                                      FormState(message=message)}, target="panel")
+                               forms={"added": notice} if added else
+                               {form if show_key == key else "panel": FormState(message=message)},
+                               target="panel")
     if form_in == "panel":
         response.headers["HX-Trigger"] = PANEL_IS_FRESH
     else:  # the view refreshes after the new node's address is pushed, so it marks the node
@@ -135,11 +162,13 @@ def _added(kind: str, node) -> Markup:
 @bp.post("")
 def create(slug: str):
     def action(session, found, values):
-        node = add_free_node(session, map_id=found.id, kind=values["kind"],
-                             text=values["text"], title=values["title"],
-                             citation=_citation(values), **_by())
+        node = add_connected_node(session, map_id=found.id, kind=values["kind"],
+                                  text=values["text"], title=values["title"],
+                                  citation=_citation(values), parent_key=values["parent"],
+                                  relation=values["relation"], **_by())
         return node.key, _added(node.kind, node)
-    return _submit(slug, None, "new", action)
+    # A node offered again from the panel of the node it replaces stays on that panel.
+    return _submit(slug, None, "new", action, shown=request.form.get("node") or None)
 
 
 @bp.post("/<key>/arguments")
@@ -150,20 +179,23 @@ def argue(slug: str, key: str):
     relation, kind = ARGUMENT_KINDS[form]
 
     def action(session, found, values):
+        _still_there(session, found, key)
         node = add_argument(session, map_id=found.id, target_key=key, relation=relation,
                             kind=kind, text=values["text"], title=values["title"], **_by(),
                             citation=_citation(values) if kind == "evidence" else None)
-        return key, _added(kind if kind != "claim" else "reason", node)
-    return _submit(slug, key, form, action)
+        return node.key, _added(kind if kind != "claim" else "reason", node)
+    # The quick boxes at the top of the panel post here too, and show their errors there.
+    box = "quick-" if request.form.get("box") == "quick" else ""
+    return _submit(slug, key, form, action, name=box + form)
 
 
 @bp.post("/<key>/undercuts")
 def undercut(slug: str, key: str):
     def action(session, found, values):
-        node_by_key(session, map_id=found.id, key=key)
+        _still_there(session, found, key)
         node = add_undercutter(session, map_id=found.id, relation_id=_step_id(values),
                                text=values["text"], title=values["title"], **_by())
-        return key, _added("undercut", node)
+        return node.key, _added("undercut", node)
     return _submit(slug, key, "undercut", action)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
 from flask import current_app, g, make_response, render_template, request, url_for
+from markupsafe import Markup
 from flask import session as cookie
 from flask_htmx import HTMX
 from flask_login import current_user
@@ -13,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from argmap.domain.access import RANK, Role
 from argmap.domain.editing import delete_effects
+from argmap.domain.gone import deletion
 from argmap.domain.maps import load_map_data
 from argmap.domain.passages import mapped_sentences, marked_paragraphs
 from argmap.domain.ratings import base_scores, my_rating, ratings_of
@@ -212,6 +214,33 @@ def panel_context(req: PageRequest, detail: dict) -> dict:
                              for n in req.data.nodes if n.key != key]}
 
 
+def gone_context(req: PageRequest) -> dict:
+    """nodes/_panel.html for a node that is no longer in the map: who deleted it, if the
+    history tells, and no actions on it."""
+    assert req.node_key is not None
+    return {"gone_key": req.node_key,
+            "gone": deletion(req.session, map_id=ident(req.found), key=req.node_key)}
+
+
+ADDED = "added"  # the cookie that carries "Added ..." across a plain POST's redirect
+
+
+def remember_added(slug: str, key: str, notice: FormState) -> None:
+    cookie[ADDED] = {"slug": slug, "key": key, "values": notice.values,
+                     "message": str(notice.message)}
+
+
+def added_notice(slug: str, node_key: str | None) -> dict[str, FormState]:
+    """The confirmation of a node added by a plain POST, for the page it redirected to."""
+    saved = cookie.get(ADDED)
+    if not saved or saved.get("slug") != slug or saved.get("key") != node_key:
+        return {}
+    cookie.pop(ADDED)
+    # Our own message, escaped when it was made; the cookie is signed.
+    return {"added": FormState(dict(saved.get("values") or {}),
+                               message=Markup(saved.get("message", "")))}
+
+
 def render_map_page(session: Session, *, found: Map, view: str, node_key: str | None,
                     forms: dict[str, FormState] | None = None, status: int = 200,
                     target: str | None = None):
@@ -223,15 +252,22 @@ def render_map_page(session: Session, *, found: Map, view: str, node_key: str | 
     htmx = HTMX()
     if target is None and htmx:
         target = htmx.target
+    data = load_map_data(session, found=found)
+    gone = bool(node_key) and node_key not in data.nodes_by_key
+    retarget = gone and target == "node-detail"  # its actions must go too: the whole panel
+    if retarget:
+        target = "panel"
     fragment = FRAGMENTS.get(target) if target else None
     wants = {fragment} if fragment else set(FRAGMENTS.values())
-    req = PageRequest(session=session, found=found, data=load_map_data(session, found=found),
+    req = PageRequest(session=session, found=found, data=data,
                       view=view, node_key=node_key, forms=forms or {}, role=g.get("role"))
     ev = evaluated(req)
     context = {**page_context(req), **evaluation_context(ev)}
     if "maps/_view.html" in wants:
         context.update(view_context(req, ev))
-    if node_key and wants & {"nodes/_panel.html", "nodes/_detail.html"}:
+    if gone and "nodes/_panel.html" in wants:
+        context.update(gone_context(req))
+    elif node_key and not gone and wants & {"nodes/_panel.html", "nodes/_detail.html"}:
         detail = detail_context(req)
         context.update(detail)
         if "nodes/_panel.html" in wants:
@@ -239,6 +275,8 @@ def render_map_page(session: Session, *, found: Map, view: str, node_key: str | 
     context["fragment"] = target if fragment else None
     response = make_response(render_template(fragment or "maps/show.html", **context), status)
     response.vary.update(["HX-Request", "HX-Target"])
+    if retarget:
+        response.headers.update({"HX-Retarget": "#panel", "HX-Reswap": "outerHTML"})
     return response
 
 
