@@ -13,9 +13,13 @@
     (root || document).querySelectorAll(".quick-keys").forEach(function (p) { p.hidden = false; });
   }
 
-  function openBox(name) {
-    const box = document.getElementById("quick-" + name);
+  function openBox(box) {
     if (!box) return;
+    // One box open at a time. (Not <details name>: an answer swapped in beside the open
+    // box it replaces would arrive closed.)
+    box.parentNode.querySelectorAll(":scope > details.quick[open]").forEach(function (other) {
+      other.open = false;
+    });
     box.open = true;
     const text = box.querySelector("textarea");
     if (text) text.focus();
@@ -41,14 +45,14 @@
     event.target.form.requestSubmit();
   });
 
-  // Opening a box puts the cursor in it, so one click is all it takes.
-  document.addEventListener("toggle", function (event) {
-    const box = event.target;
-    if (!box.matches || !box.matches("details.quick") || !box.open) return;
-    const text = box.querySelector("textarea");
-    // Only when the person opened it (focus on its summary), not when an answer did.
-    if (text && document.activeElement === box.querySelector("summary")) text.focus();
-  }, true);
+  // Opening a box puts the cursor in it at once, so one click is all it takes (the
+  // details' own toggle comes a moment later, and keys typed meanwhile would be lost).
+  document.addEventListener("click", function (event) {
+    const summary = event.target.closest && event.target.closest("details.quick > summary");
+    if (!summary || summary.parentNode.open) return;
+    event.preventDefault();
+    openBox(summary.parentNode);
+  });
 
   // --- the selected node's buttons in the diagram ------------------------------------------
 
@@ -135,7 +139,7 @@
 
   document.addEventListener("click", function (event) {
     const button = event.target.closest && event.target.closest("#diagram-quick [data-quick]");
-    if (button) openBox(button.dataset.quick);
+    if (button) openBox(document.getElementById("quick-" + button.dataset.quick));
   });
 
   // --- focus after a panel form, and typing kept when the node goes ------------------------

@@ -101,9 +101,10 @@ def test_add_argument_without_javascript_redirects_303(client, app):
     reply = post(client, f"{MAP}/nodes/thesis/arguments",
                  {"form": "rebuttal", "text": "It does not break it.", "view": "outline"})
     assert reply.status_code == 303
-    assert reply.location.endswith(f"{MAP}?view=outline&node=thesis#panel")
+    # The answer is the new node's page.
+    assert re.search(rf"{MAP}\?view=outline&node=rebuttal-\d+#panel$", reply.location)
     page = client.get(reply.location).get_data(as_text=True)
-    assert "It does not break it." in page
+    assert "It does not break it." in page and "Added an objection to" in page
 
 
 def test_a_new_node_can_have_a_short_title_from_every_adding_form(client, app):

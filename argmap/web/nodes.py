@@ -210,10 +210,13 @@ def _version(values: dict) -> int | None:
 
 
 def _still_there(session, found, key: str):
-    """The node being edited, or a Conflict if someone deleted it meanwhile."""
+    """The node being changed; a Conflict if someone deleted it meanwhile (as the history
+    tells), NotFound if it was never in the map."""
     try:
         return node_by_key(session, map_id=found.id, key=key)
     except NotFound:
+        if deletion(session, map_id=found.id, key=key) is None:
+            raise
         raise Conflict(NODE_DELETED) from None
 
 

@@ -18,7 +18,7 @@ from argmap.domain.gone import deletion
 from argmap.domain.maps import load_map_data
 from argmap.domain.passages import mapped_sentences, marked_paragraphs
 from argmap.domain.ratings import base_scores, my_rating, ratings_of
-from argmap.errors import DrawingBudgetSpent, InvalidInput, RenderError, TooLarge
+from argmap.errors import DrawingBudgetSpent, InvalidInput, NotFound, RenderError, TooLarge
 from argmap.evaluate import Evaluation, evaluate
 from argmap.mapdata import MapData, short
 from argmap.models import Map, Node, ident
@@ -214,12 +214,14 @@ def panel_context(req: PageRequest, detail: dict) -> dict:
                              for n in req.data.nodes if n.key != key]}
 
 
-def gone_context(req: PageRequest) -> dict:
-    """nodes/_panel.html for a node that is no longer in the map: who deleted it, if the
-    history tells, and no actions on it."""
-    assert req.node_key is not None
-    return {"gone_key": req.node_key,
-            "gone": deletion(req.session, map_id=ident(req.found), key=req.node_key)}
+def gone_node(session: Session, found: Map, data: MapData, key: str | None):
+    """How the node `key` left the map, when it did; NotFound when it never was in it."""
+    if not key or key in data.nodes_by_key:
+        return None
+    was = deletion(session, map_id=ident(found), key=key)
+    if was is None:
+        raise NotFound(f"no node '{key}' in this map")
+    return was
 
 
 ADDED = "added"  # the cookie that carries "Added ..." across a plain POST's redirect
@@ -253,7 +255,8 @@ def render_map_page(session: Session, *, found: Map, view: str, node_key: str | 
     if target is None and htmx:
         target = htmx.target
     data = load_map_data(session, found=found)
-    gone = bool(node_key) and node_key not in data.nodes_by_key
+    was = gone_node(session, found, data, node_key)  # its panel says so, with no actions
+    gone = was is not None
     retarget = gone and target == "node-detail"  # its actions must go too: the whole panel
     if retarget:
         target = "panel"
@@ -266,7 +269,7 @@ def render_map_page(session: Session, *, found: Map, view: str, node_key: str | 
     if "maps/_view.html" in wants:
         context.update(view_context(req, ev))
     if gone and "nodes/_panel.html" in wants:
-        context.update(gone_context(req))
+        context.update({"gone_key": node_key, "gone": was})
     elif node_key and not gone and wants & {"nodes/_panel.html", "nodes/_detail.html"}:
         detail = detail_context(req)
         context.update(detail)
