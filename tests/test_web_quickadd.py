@@ -145,7 +145,7 @@ def test_the_panel_of_a_deleted_node_says_who_deleted_it_and_offers_no_actions(a
         panel = html[html.index('<aside id="panel"'):html.index("</aside>")]
         assert "This node has been deleted" in panel
         assert "Olivia Kim deleted it on" in panel
-        assert f'href="/maps/seminar/history?node=korea-record"' in panel
+        assert 'href="/maps/seminar/history?node=korea-record"' in panel
         assert "no node" not in panel
         for action in ('id="act-', 'class="quick-add"', "/nodes/korea-record/"):
             assert action not in panel

@@ -15,9 +15,8 @@ from argmap.domain.access import Role
 from argmap.domain.editing import (
     Citation,
     add_argument,
-    add_connected_node,
     add_co_premise,
-    add_free_node,
+    add_connected_node,
     add_undercutter,
     connect,
     delete_by_key,
@@ -118,8 +117,7 @@ def _submit(slug: str, key: str | None, form: str,
     except Conflict as exc:
         latest = changes(session, map_id=ident(found), node_key=key, limit=1) if key else []
         exc.by = latest[0].actor if latest else None  # whose change got there first
-        gone = key is not None and not node_exists(session, map_id=ident(found), key=key)
-        if not gone:
+        if key is None or node_exists(session, map_id=ident(found), key=key):
             forms = {name or form: FormState(values, conflict=exc)}
         elif values.get("text", "").strip():  # the panel of the gone node offers it as new
             forms = {"new": FormState(_kept(session, found, form, key, values), conflict=exc)}
@@ -138,7 +136,7 @@ def _submit(slug: str, key: str | None, form: str,
     notice = FormState({"parent": key or values.get("parent", ""), "form": form},
                        message=message)
     if not wants_fragment():
-        if added:
+        if show_key is not None and added:
             remember_added(slug, show_key, notice)
         return redirect(map_url(slug, view=view, node=show_key, _anchor="panel"), 303)
     response = render_map_page(session, found=found, view=view, node_key=show_key,

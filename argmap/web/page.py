@@ -6,10 +6,10 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
 from flask import current_app, g, make_response, render_template, request, url_for
-from markupsafe import Markup
 from flask import session as cookie
 from flask_htmx import HTMX
 from flask_login import current_user
+from markupsafe import Markup
 from sqlmodel import Session, col, select
 
 from argmap.domain.access import RANK, Role

@@ -288,3 +288,19 @@ def test_a_node_deleted_while_open_loses_its_actions(page, other_page, server, o
     history = page.get_by_role("link", name="History of this node")
     assert history.get_attribute("href") == MAP + "/history?node=korea-record"
     assert axe_violations(page) == []
+
+
+def test_typing_in_a_quick_box_survives_a_live_refresh(page, other_page, server, owned):
+    log_in(other_page, server, "olivia")
+    page.goto(server.url + MAP + "?node=thesis", wait_until="load")
+    page.locator("#quick-rebuttal > summary").click()
+    page.keyboard.type("Half an objection")
+    # Someone else rewords the node: its detail is refreshed under the open box.
+    other_page.goto(server.url + MAP + "?node=thesis", wait_until="load")
+    other_page.locator("#act-edit > summary").click()
+    other_page.locator("#edit-text").fill("A reworded thesis.")
+    other_page.get_by_role("button", name="Save changes").click()
+    expect(page.locator("#node-detail .node-text")).to_have_text("A reworded thesis.",
+                                                                 timeout=20000)
+    expect(page.locator("#quick-rebuttal")).to_have_attribute("open", "")
+    assert page.locator("#quick-rebuttal-text").input_value() == "Half an objection"
