@@ -59,6 +59,7 @@
   let scheduled = false;
   let shownKey = ""; // the node whose panel is open
   let reveal = ""; // a newly opened node to bring into the diagram's frame once it is drawn
+  let revealTries = 0;
 
   // Pan (not zoom) so that the node's box is in the frame, when it is not.
   function bringIntoView(node, frame) {
@@ -67,10 +68,13 @@
     if (!api) return false; // not ready: the drawing is being swapped in
     const inside = box.top >= frame.top && box.bottom <= frame.bottom &&
                    box.left >= frame.left && box.right <= frame.right;
-    if (inside) return true;
+    if (inside || revealTries >= 3) return true;
+    // svg-pan-zoom redraws on a later frame (and a restored zoom may still be pending), so
+    // this is done until the box is seen inside: the redraw's transform schedules a recheck.
+    revealTries += 1;
     api.panBy({ x: frame.left + frame.width / 2 - (box.left + box.width / 2),
                 y: frame.top + frame.height / 3 - (box.top + box.height / 2) });
-    return true;
+    return false;
   }
 
   function placeBar() {
@@ -82,6 +86,7 @@
     if (key !== shownKey) {
       shownKey = key || "";
       reveal = shownKey;
+      revealTries = 0;
     }
     const node = key && diagram && document.getElementById("n-" + key);
     if (node && reveal === key && bringIntoView(node, diagram.getBoundingClientRect())) {
