@@ -285,7 +285,7 @@ CASES = [
     ("duplicate", f"{MAP}/nodes/treaty-alliance/links", {"kind": "attack", "target": "thesis"},
      "link", "target", "already argues about"),
     ("other-map", f"{MAP}/nodes/thesis/links", {"kind": "support", "target": "elsewhere"},
-     "link", "target", "points at an unknown statement &#39;elsewhere&#39;"),
+     "link", "target", "no node matches “elsewhere”"),
     ("no-target", f"{MAP}/nodes/thesis/links", {"kind": "support", "target": ""},
      "link", "target", "choose the node"),
     ("bad-relation-kind", f"{MAP}/nodes/thesis/links",

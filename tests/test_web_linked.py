@@ -91,7 +91,7 @@ def test_bad_co_premises_are_refused_next_to_the_field_and_store_nothing(client,
             ({"relation": str(step), "text": "Both.", "premise": "korea-record"},
              "not both"),
             ({"relation": str(step), "text": "", "premise": "nobody"},
-             "unknown statement 'nobody'"),
+             "no node matches “nobody”"),
             ({"relation": str(step), "text": "   ", "premise": ""}, "empty")):
         reply = post(client, f"{MAP}/nodes/three-categories/premises", data, htmx="panel")
         page = html.unescape(reply.get_data(as_text=True))

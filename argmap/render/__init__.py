@@ -12,8 +12,9 @@ from argmap.mapdata import MapData
 from argmap.render.dot import DEFAULT_LAYOUT, Layout, printed, to_dot
 from argmap.render.legibility import Printed
 from argmap.render.options import FITS, ExportOptions
-from argmap.render.pipeline import choose, evaluation_marks, layout_for, view_dot
+from argmap.render.pipeline import check_size, choose, evaluation_marks, layout_for, view_dot
 from argmap.render.run import FORMATS, MEDIA_TYPES, OUTPUT_STAGE, Deadline, dot_version, run_dot
+from argmap.render.select import View
 from argmap.render.slides import DECK_STAGE, DECKS, deck_plan, draw_deck
 from argmap.render.theme import LIGHT, Theme
 
@@ -53,19 +54,25 @@ class Drawing:
 def drawing(data: MapData, options: ExportOptions, fmt: str, *,
             node_limit: int | None = None, link_prefix: str | None = None,
             base: dict | None = None, withdrawn: tuple[str, ...] = (),
-            reading: str = "plain", marks=None) -> Drawing:
+            reading: str = "plain", marks=None, view: View | None = None,
+            stub_prefix: str | None = None) -> Drawing:
     """The DOT of the map as the options describe it (no `dot` run yet). With the evaluation
     option, `marks` (from an evaluation the caller made already) or else `base` (rating
-    scores) and `withdrawn` (a what-if) give the labels."""
+    scores) and `withdrawn` (a what-if) give the labels. A `view` (the page's, chosen by
+    select.unfold) replaces the options' selection; its stubs link to `stub_prefix` + key."""
     if not options.evaluation:
         marks = ((), ())
     elif marks is None:
         marks = evaluation_marks(data, base, withdrawn, reading)
     if fmt in DECKS:
         return Drawing(**deck_plan(data, options, fmt, node_limit=node_limit, marks=marks))
-    view = choose(data, options, node_limit)
+    if view is None:
+        view = choose(data, options, node_limit)
+    else:
+        check_size(view, node_limit)
     page = FITS[options.fit]
-    return Drawing((view_dot(view, options, link_prefix, marks=marks),), fmt,
+    return Drawing((view_dot(view, options, link_prefix, marks=marks,
+                             stub_prefix=stub_prefix),), fmt,
                    dpi=options.png_dpi if fmt == "png" else None, page=page,
                    printed=printed(layout_for(options)) if page else None)
 

@@ -28,6 +28,7 @@ class Layout:
     marks: tuple[tuple[str, str, float], ...] = ()
     inference_marks: tuple[tuple[str, str], ...] = ()
     link_prefix: str | None = None  # nodes link to prefix + key (the web page's node panel)
+    stub_prefix: str | None = None  # "+N hidden" boxes link to prefix + key (to expand it)
     aspect: float | None = None  # fold wide trees toward this width / height (fold.py)
     legend_width: float = 7.0  # inches: the legend wraps no narrower than this
     stubs_inside: bool = False  # a stub's text as a last line of its node, not a box below
@@ -214,7 +215,9 @@ def planned(data: MapData, theme: Theme = LIGHT, layout: Layout = DEFAULT_LAYOUT
         boxes[stub] = box_size([Row((text,), layout.font_size)])
         _add(scratch, statements, stub, label=graphviz.escape(plain(text)), id=stub,
              shape="box", style="dashed,rounded", color=theme.muted, fontcolor=theme.muted,
-             tooltip=graphviz.escape(plain(text)))
+             tooltip=graphviz.escape(plain(text)),
+             **({"href": layout.stub_prefix + key, "target": "_top", "class": "stub"}
+                if layout.stub_prefix else {}))
         edges.append((stub, node_id(key), {"style": "dashed", "color": theme.muted,
                                            "arrowhead": "none"}))
     if hidden:

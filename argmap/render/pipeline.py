@@ -11,8 +11,9 @@ from argmap.render.select import View, select
 from argmap.render.theme import THEMES
 
 
-def layout_for(options: ExportOptions, link_prefix: str | None = None) -> Layout:
-    return Layout(rankdir=DIRECTIONS[options.direction], wrap=options.wrap,
+def layout_for(options: ExportOptions, link_prefix: str | None = None,
+               stub_prefix: str | None = None) -> Layout:
+    return Layout(stub_prefix=stub_prefix, rankdir=DIRECTIONS[options.direction], wrap=options.wrap,
                   font_size=options.font_size, nodesep=DEFAULT_LAYOUT.nodesep * options.spacing,
                   ranksep=DEFAULT_LAYOUT.ranksep * options.spacing, legend=options.legend,
                   title=options.title, size=FITS[options.fit], link_prefix=link_prefix,
@@ -53,7 +54,7 @@ def marks_of(result: Evaluation):
 
 
 def view_dot(view: View, options: ExportOptions, link_prefix: str | None = None, *,
-             marks=((), ())) -> str:
-    layout = replace(layout_for(options, link_prefix), marks=marks[0],
+             marks=((), ()), stub_prefix: str | None = None) -> str:
+    layout = replace(layout_for(options, link_prefix, stub_prefix), marks=marks[0],
                      inference_marks=marks[1])
     return to_dot(view.data, THEMES[options.theme], layout, stubs=view.stubs, focus=view.focus)

@@ -3,6 +3,7 @@ a new drawing for someone who cannot edit the map is charged to the drawing budg
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from flask import current_app, g, request, url_for
 from flask_login import current_user
@@ -20,6 +21,7 @@ from argmap.models import Map, ident
 from argmap.render import ExportOptions, draw, drawing
 from argmap.render.cache import RenderCache
 from argmap.render.options import FORMATS
+from argmap.render.select import View
 
 DEFAULT_OPTIONS = ExportOptions()
 PAGE_OPTIONS = ExportOptions(evaluation=True)  # the page shows the evaluation; exports don't
@@ -36,7 +38,8 @@ def map_diagram(session: Session, *, found: Map, fmt: str,
                 options: ExportOptions = DEFAULT_OPTIONS, data: MapData | None = None,
                 links: bool = False, withdrawn: tuple[str, ...] = (),
                 reading: str = "plain", cached_only: bool = False,
-                marks=None) -> bytes | None:
+                marks=None, view: View | None = None, default_view: bool = True,
+                view_args: dict[str, str] | None = None) -> bytes | None:
     """The diagram of a stored map, from the render cache when it has been drawn before.
 
     `data` and `marks` (what the caller read and evaluated of `found` in this request) save a
@@ -44,6 +47,9 @@ def map_diagram(session: Session, *, found: Map, fmt: str,
     `links`, each node links to its panel on the map page (for the inline diagram; exported
     files carry no links to this server). The cache key is the Drawing's: what is drawn, not
     which map it is, so another map (or database) with the same drawing shares the file.
+    A `view` (the page's focus and collapsed nodes) is drawn instead of the options'
+    selection; it is part of the DOT and so of the key. Unless it is the page's
+    `default_view`, a reader's new drawing of it is charged to the map's pool too.
     """
     if fmt not in FORMATS:
         raise NotFound(f"unknown format '{fmt}'")
@@ -52,14 +58,17 @@ def map_diagram(session: Session, *, found: Map, fmt: str,
     config = current_app.config
     base = (base_scores(session, map_id=ident(found)) if options.evaluation and marks is None
             else None)
+    where: dict[str, Any] = view_args or {}  # as url_for's **values
+    page = url_for("maps.show", slug=found.slug, **where)
+    joiner = "&" if "?" in page else "?"
     plan = drawing(data, options, fmt, node_limit=config["RENDER_NODE_LIMIT"],
-                   link_prefix=(url_for("maps.show", slug=found.slug) + "?node="
-                                if links else None),
-                   base=base, withdrawn=withdrawn, reading=reading, marks=marks)
+                   link_prefix=page + joiner + "node=" if links else None,
+                   stub_prefix=page + joiner + "open=" if links and view else None,
+                   base=base, withdrawn=withdrawn, reading=reading, marks=marks, view=view)
     return cached_or_drawn(found, plan.key(),
                            lambda: draw(plan, timeout=config["RENDER_TIMEOUT"]),
                            default=replace(options, labels="full") in DEFAULT_DRAWINGS
-                           and not withdrawn,
+                           and not withdrawn and default_view,
                            cached_only=cached_only)
 
 

@@ -7,7 +7,7 @@ when someone else's change got there first. Every change is recorded in the map'
 import json
 from collections.abc import Callable
 
-from flask import Blueprint, redirect, request
+from flask import Blueprint, jsonify, redirect, request
 from markupsafe import Markup
 
 from argmap import db
@@ -25,8 +25,10 @@ from argmap.domain.editing import (
     node_exists,
     remove_co_premise,
 )
+from argmap.domain.finding import find_nodes, resolve_node
 from argmap.domain.gone import deletion
 from argmap.domain.history import change, changes
+from argmap.domain.maps import load_map_data
 from argmap.domain.mapping import map_passage
 from argmap.domain.nodes import NODE_DELETED
 from argmap.errors import Conflict, InvalidInput, NotFound
@@ -55,10 +57,10 @@ FORMS = {
     "undercut": ("relation", "text", "title"),
     "edit": ("kind", "title", "text", *CITATION, "passage_paragraph", "passage_quote",
              "version"),
-    "link": ("kind", "target"),
+    "link": ("kind", "target", "target_key"),
     "new": ("kind", "text", "title", *CITATION, "parent", "relation"),
     "delete": ("version",),
-    "copremise": ("relation", "text", "premise"),
+    "copremise": ("relation", "text", "premise", "premise_key"),
     "uncouple": ("relation", "premise"),
     "passage": ("passage_quote", "passage_paragraph", "passage_start", "kind", "text", "title",
                 *CITATION, "relation", "target"),
@@ -243,9 +245,12 @@ def link(slug: str, key: str):
     def action(session, found, values):
         if values["kind"] not in (RelationKind.SUPPORT, RelationKind.ATTACK):
             raise InvalidInput("choose supports or attacks", field="kind")
-        connect(session, map_id=found.id, source_key=key, target_key=values["target"],
+        _still_there(session, found, key)
+        target_key = resolve_node(load_map_data(session, found=found), values["target"],
+                                  field="target", chosen=values["target_key"], exclude=key).key
+        connect(session, map_id=found.id, source_key=key, target_key=target_key,
                 kind=values["kind"], author=_by().get("author"))
-        target = node_by_key(session, map_id=found.id, key=values["target"])
+        target = node_by_key(session, map_id=found.id, key=target_key)
         return key, Markup("Now {}s \u201c{}\u201d.").format(values["kind"], short(target, 60))
     return _submit(slug, key, "link", action)
 
@@ -259,8 +264,13 @@ def _step_id(values: dict) -> int:
 def couple(slug: str, key: str):
     def action(session, found, values):
         _still_there(session, found, key)
+        premise = ""
+        if values["premise"].strip() or values["premise_key"]:
+            premise = resolve_node(load_map_data(session, found=found), values["premise"],
+                                   field="premise", chosen=values["premise_key"],
+                                   exclude=key).key
         node = add_co_premise(session, map_id=found.id, relation_id=_step_id(values),
-                              text=values["text"], premise_key=values["premise"], **_by())
+                              text=values["text"], premise_key=premise, **_by())
         return key, Markup("\u201c{}\u201d is now a co-premise: the step counts only with "
                            "all its premises.").format(short(node, 60))
     return _submit(slug, key, "copremise", action)
@@ -306,3 +316,16 @@ def map_text(slug: str):
                            target_key=values["target"], **_by())
         return node.key, _added(node.kind, node)
     return _submit(slug, None, "passage", action, form_in="view", view="text")
+
+
+@bp.get("/find")
+def find(slug: str):
+    """A node chooser's suggestions: the first matches of `q`, as JSON (anyone who may read
+    the map may search it)."""
+    session = db.session()
+    found = load_map(session, slug)
+    result = find_nodes(load_map_data(session, found=found), request.args.get("q", ""),
+                        exclude=request.args.get("except") or None)
+    return jsonify(query=result.query, total=result.total, more=result.more,
+                   matches=[{"key": n.key, "kind": n.kind, "label": short(n, 90)}
+                            for n in result.matches])

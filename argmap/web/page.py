@@ -4,6 +4,7 @@ htmx asks for (named by the HX-Target header), so a swap shows exactly what a re
 
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import current_app, g, make_response, render_template, request, url_for
 from flask import session as cookie
@@ -11,9 +12,11 @@ from flask_htmx import HTMX
 from flask_login import current_user
 from markupsafe import Markup
 from sqlmodel import Session, col, select
+from werkzeug.datastructures import MultiDict
 
 from argmap.domain.access import RANK, Role
 from argmap.domain.editing import delete_effects
+from argmap.domain.finding import find_nodes
 from argmap.domain.gone import deletion
 from argmap.domain.maps import load_map_data
 from argmap.domain.passages import mapped_sentences, marked_paragraphs
@@ -25,13 +28,15 @@ from argmap.models import Map, Node, ident
 from argmap.render import FORMATS, ExportOptions
 from argmap.render.options import AROUND, DIRECTIONS, FITS, KINDS, LABELS, THEME_NAMES
 from argmap.render.pipeline import marks_of
+from argmap.render.select import View
 from argmap.web.diagrams import PAGE_OPTIONS, inline_svg, map_diagram
 from argmap.web.outline import build_outline
 from argmap.web.panel import node_panel
+from argmap.web.viewstate import LAZY_DIAGRAM_NODES, ViewState
 
 VIEWS = ("diagram", "outline", "text")
 FRAGMENTS = {"view": "maps/_view.html", "panel": "nodes/_panel.html",
-             "node-detail": "nodes/_detail.html"}
+             "node-detail": "nodes/_detail.html", "find-results": "maps/_found.html"}
 
 
 @dataclass
@@ -62,7 +67,6 @@ def field_error(exc: InvalidInput, fields: Collection[str], default: str) -> dic
     return {field if field is not None and field in fields else default: message}
 
 
-LAZY_DIAGRAM_NODES = 150  # above this, the page does not wait for `dot`
 HIDDEN = "hidden"  # a session's choice to see the map without the evaluation
 # Above this many nodes the page's diagram prints titles (labels=titles), so that the
 # overview stays legible; a person can switch to full text (a choice kept for the session).
@@ -87,11 +91,39 @@ def view_name(value: str | None) -> str:
     return value if value in VIEWS else "diagram"
 
 
-def map_url(slug: str, view: str = "diagram", node: str | None = None, **extra) -> str:
+def map_url(slug: str, view: str = "diagram", node: str | None = None,
+            state: ViewState | None = None, **extra) -> str:
+    """The map page's address; it keeps the part of the map shown (the request's, unless
+    `state` says otherwise)."""
     args = {"view": view} if view != "diagram" else {}
+    if state is None:
+        shown = g.get("view_state")
+        state = shown[1] if shown and shown[0] == slug else None
+    args.update(state.query() if state else {})
     if node:
         args["node"] = node
     return url_for("maps.show", slug=slug, **args, **extra)
+
+
+def state_of(data: MapData) -> ViewState:
+    """The part of the map this request shows, from its address. A page's own address names
+    nodes of the map, or it is refused (400); the address htmx was on when it asked (a live
+    refresh, a form) may name a node deleted since, which is left out."""
+    args: MultiDict = request.args
+    lenient = request.method != "GET" or bool(HTMX())
+    if request.method != "GET":
+        here = request.headers.get("HX-Current-URL", "")
+        args = MultiDict(parse_qsl(urlsplit(here).query))
+    try:
+        state = ViewState.parse(args)
+        if lenient:
+            return state.known(data)
+        state.check(data)
+    except InvalidInput:
+        if lenient:
+            return ViewState()
+        raise
+    return state
 
 
 @dataclass(frozen=True)
@@ -105,6 +137,8 @@ class PageRequest:
     node_key: str | None
     forms: dict[str, FormState]
     role: Role | None
+    state: ViewState = ViewState()
+    shown: View | None = None  # what the state shows of the map
 
 
 @dataclass(frozen=True)
@@ -125,6 +159,7 @@ def page_context(req: PageRequest) -> dict:
             "role": req.role, "can_edit": RANK[req.role] >= RANK[Role.EDITOR],
             "is_owner": req.role == Role.OWNER, "formats": FORMATS, "node_key": req.node_key,
             "short": short, "nodes_by_key": data.nodes_by_key, "map_url": map_url,
+            "state": req.state, "shown": req.shown,
             "export": export_choices(),
             "forked_from": (req.session.get(Map, found.forked_from_id)
                             if found.forked_from_id else None)}
@@ -151,7 +186,8 @@ def evaluation_context(ev: Evaluated) -> dict:
 def view_context(req: PageRequest, ev: Evaluated) -> dict:
     """maps/_view.html: the diagram, the outline or the source text."""
     if req.view == "outline":
-        return {"outline": build_outline(req.data)}
+        assert req.shown is not None
+        return {"outline": build_outline(req.shown.data), "stubs": dict(req.shown.stubs)}
     if req.view == "text":
         return _source_view(req.session, req.found, req.data)
     return _diagram_context(req, ev)
@@ -162,14 +198,17 @@ def _diagram_context(req: PageRequest, ev: Evaluated) -> dict:
     # A big map's page answers at once; its diagram is drawn by a second request (draw=now),
     # unless it is in the cache already.
     lazy = len(data.nodes) > LAZY_DIAGRAM_NODES and request.args.get("draw") != "now"
+    assert req.shown is not None
     try:
         limit = current_app.config["RENDER_NODE_LIMIT"]
-        if len(data.nodes) > limit:  # no point in drawing it later either
-            raise TooLarge(len(data.nodes), limit)
+        if len(req.shown.data.nodes) > limit:  # no point in drawing it later either
+            raise TooLarge(len(req.shown.data.nodes), limit)
         svg = map_diagram(req.session, found=req.found, fmt="svg", data=data, links=True,
                           options=ev.options, withdrawn=ev.withdrawn,
                           reading=ev.drawn_reading, cached_only=lazy,
-                          marks=marks_of(ev.evaluation) if ev.evaluation else None)
+                          marks=marks_of(ev.evaluation) if ev.evaluation else None,
+                          view=req.shown, default_view=req.state.whole,
+                          view_args=req.state.query())
     except RenderError as exc:  # too large or too slow: say so, suggest a focus
         return {"diagram_error": str(exc), "diagram_budget": isinstance(exc, DrawingBudgetSpent)}
     return {"diagram_pending": True} if svg is None else {"svg": inline_svg(svg)}
@@ -210,8 +249,7 @@ def panel_context(req: PageRequest, detail: dict) -> dict:
             # Steps of this node that can take a co-premise ("this reason also needs ...").
             "step_options": [(str(s.id), step_label(s)) for s in panel.outgoing
                              if s.kind != "undercut"],
-            "node_options": [(n.key, f"{n.kind}: {short(n, 70)}")
-                             for n in req.data.nodes if n.key != key]}
+            }
 
 
 def gone_node(session: Session, found: Map, data: MapData, key: str | None):
@@ -262,12 +300,19 @@ def render_map_page(session: Session, *, found: Map, view: str, node_key: str | 
         target = "panel"
     fragment = FRAGMENTS.get(target) if target else None
     wants = {fragment} if fragment else set(FRAGMENTS.values())
-    req = PageRequest(session=session, found=found, data=data,
-                      view=view, node_key=node_key, forms=forms or {}, role=g.get("role"))
+    state = state_of(data)
+    g.view_state = (found.slug, state)  # map_url keeps it
+    req = PageRequest(session=session, found=found, data=data, view=view, node_key=node_key,
+                      forms=forms or {}, role=g.get("role"), state=state,
+                      shown=state.view(data))
+    if fragment == "maps/_found.html":  # the live search: no evaluation needed
+        context = {**page_context(req), **find_context(req)}
+        return make_response(render_template(fragment, **context), status)
     ev = evaluated(req)
     context = {**page_context(req), **evaluation_context(ev)}
     if "maps/_view.html" in wants:
         context.update(view_context(req, ev))
+        context.update(find_context(req))
     if gone and "nodes/_panel.html" in wants:
         context.update({"gone_key": node_key, "gone": was})
     elif node_key and not gone and wants & {"nodes/_panel.html", "nodes/_detail.html"}:
@@ -281,6 +326,22 @@ def render_map_page(session: Session, *, found: Map, view: str, node_key: str | 
     if retarget:
         response.headers.update({"HX-Retarget": "#panel", "HX-Reswap": "outerHTML"})
     return response
+
+
+def find_context(req: PageRequest) -> dict:
+    """maps/_found.html: the nodes matching the page's `q`, each linked so that it is drawn."""
+    if "q" not in request.args:
+        return {"found_nodes": None}
+    try:
+        found = find_nodes(req.data, request.args.get("q", ""))
+    except InvalidInput as exc:
+        return {"found_nodes": None, "find_error": field_error(exc, ("q",), "q")["q"],
+                "query": request.args.get("q", "")[:200]}
+    assert req.shown is not None
+    shown = req.shown.data.nodes_by_key
+    return {"found_nodes": found, "query": found.query,
+            "reveal": {n.key: req.state.revealing(req.data, n.key, shown=shown)
+                       for n in found.matches}}
 
 
 def step_label(step) -> str:
