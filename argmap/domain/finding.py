@@ -60,7 +60,7 @@ def find_nodes(data: MapData, raw: str, *, limit: int = LIMIT, exclude: str | No
             continue
         total += 1
         rank = (0 if whole in (folded(node.key), title) else
-                1 if title.startswith(whole) else 2)
+                1 if title.startswith(whole) else 2 if whole in haystack else 3)
         ranked.append((rank, index))
     best = heapq.nsmallest(limit, ranked)
     return Found(query, tuple(data.nodes[i] for _, i in best), total)
