@@ -28,6 +28,8 @@ ROUTES = [
     ("outline", "GET", "/maps/{slug}?view=outline", None, "read"),
     ("source-text", "GET", "/maps/{slug}?view=text", None, "read"),
     ("panel", "GET", "/maps/{slug}?node=thesis", None, "read"),
+    ("find", "GET", "/maps/{slug}/nodes/find?q=thesis", None, "read"),
+    ("page-search", "GET", "/maps/{slug}?q=thesis", None, "read"),
     ("revision", "GET", "/maps/{slug}/revision?rev=0", None, "read"),
     ("export-svg", "GET", "/maps/{slug}/export.svg", None, "read"),
     ("export-dot", "GET", "/maps/{slug}/export.dot", None, "read"),

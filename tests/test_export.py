@@ -293,7 +293,7 @@ def test_dialog_shows_a_bad_option_next_to_its_field(client):
     assert re.search(r'<p class="error" id="export-wrap-error">[^<]*between 12 and 120', html)
     assert 'id="export" open' in html
     bad_focus = client.get("/maps/treaty-alliance/export?format=svg&focus=nobody")
-    assert bad_focus.status_code == 422 and "no node &#39;nobody&#39;" in \
+    assert bad_focus.status_code == 422 and "no node matches “nobody”" in \
         bad_focus.get_data(as_text=True)
 
 

@@ -56,11 +56,12 @@ def test_whole_map_export_is_refused_with_a_suggestion(client, big):
     assert "This view has 2,001 nodes" in html and "focus on a node" in html
 
 
-def test_map_page_says_so_instead_of_drawing(client, big):
+def test_map_page_opens_on_the_thesis_and_two_levels_instead_of_refusing(client, big):
     reply = client.get(big)
     html = reply.get_data(as_text=True)
     assert reply.status_code == 200 and "<svg" not in html.split('id="view"')[1][:20000]
-    assert "argmap draws at most 600 at once" in html and "outline" in html
+    assert "argmap draws at most 600" not in html and "Showing 321 of 2,001 nodes" in html
+    assert "Drawing the diagram of 321 nodes" in html
 
 
 def test_focused_export_of_the_big_map_works(client, big):

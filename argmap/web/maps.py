@@ -20,6 +20,7 @@ from sqlmodel import select
 
 from argmap import db
 from argmap.domain.access import Role, make_owner
+from argmap.domain.finding import resolve_node
 from argmap.domain.history import change
 from argmap.domain.importing import import_file
 from argmap.domain.maps import (
@@ -33,7 +34,6 @@ from argmap.domain.maps import (
 from argmap.errors import Illegible, InvalidInput, MapFileError, NotFound
 from argmap.evaluate import MARKS, WORDS
 from argmap.formats import MAX_IMPORT_BYTES, MEDIA, SUFFIXES, Budget, write
-from argmap.mapdata import short
 from argmap.models import Map, ident
 from argmap.render import MEDIA_TYPES, ExportOptions
 from argmap.render.options import FORMATS, NAMES, parse_options
@@ -257,7 +257,12 @@ def export_dialog(slug: str):
     try:
         if fmt not in FORMATS:
             raise InvalidInput(f"unknown format {fmt!r}", field="format")
-        options = _options()
+        values = _query_values()
+        if request.args.get("focus", "").strip() or request.args.get("focus_key"):
+            values["focus"] = resolve_node(  # typed into the dialog's node chooser
+                load_map_data(session, found=found), request.args.get("focus", ""),
+                field="focus", chosen=request.args.get("focus_key", "")).key
+        options = parse_options(values, ignore=("format", "focus_key"))
         if options.focus or options.collapse:  # the keys must name nodes of this map
             choose(load_map_data(session, found=found), options)
         if options.fit != "none" and fmt not in DECKS:  # drawn now (and cached), to say here
@@ -321,11 +326,6 @@ def eval_mark(label: str) -> str:
 @bp.app_template_global()
 def eval_word(label: str) -> str:
     return WORDS.get(label, "withdrawn")
-
-
-@bp.app_template_global()
-def node_choices(data) -> list[tuple[str, str]]:
-    return [(n.key, f"{n.kind}: {short(n, 60)}") for n in data.nodes]
 
 
 @bp.app_context_processor

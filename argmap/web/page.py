@@ -110,10 +110,10 @@ def state_of(data: MapData) -> ViewState:
     nodes of the map, or it is refused (400); the address htmx was on when it asked (a live
     refresh, a form) may name a node deleted since, which is left out."""
     args: MultiDict = request.args
-    lenient = request.method != "GET" or bool(HTMX())
-    if request.method != "GET":
-        here = request.headers.get("HX-Current-URL", "")
-        args = MultiDict(parse_qsl(urlsplit(here).query))
+    lenient = bool(HTMX())
+    if request.endpoint != "maps.show":  # a form's answer: the page it was sent from
+        here = request.headers.get("HX-Current-URL", "") if lenient else ""
+        args, lenient = MultiDict(parse_qsl(urlsplit(here).query)), True
     try:
         state = ViewState.parse(args)
         if lenient:
