@@ -173,7 +173,9 @@ def test_focus_depth_and_collapse_are_kept_in_every_link(client):
     nodes, stubs = _drawn(page)
     assert nodes == {"claim-2", *(f"n-2-{r}" for r in range(7))} and len(stubs) == 7
     assert "Focused on “Claim number 2.” and 1 level below it" in page
-    tab = re.search(r'href="([^"]+)"[^>]*>Outline</a>', page).group(1)
+    tab_link = re.search(r'href="([^"]+)"[^>]*>Outline</a>', page)
+    assert tab_link is not None
+    tab = tab_link.group(1)
     assert html.unescape(tab) == "/maps/medium?view=outline&focus=claim-2&depth=1"
     assert 'href="/maps/medium?focus=claim-2&depth=1&node=n-2-3"' in html.unescape(page)
     outline = client.get(html.unescape(tab)).get_data(as_text=True)

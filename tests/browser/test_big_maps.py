@@ -65,14 +65,14 @@ def test_find_open_connect_and_focus_a_deep_node(page, server, slug):
     page.get_by_role("button", name="Connect").click()
     page.get_by_text("Now supports “Point 7 on claim 1.”").wait_for()
     # The live refresh that follows redraws the panel's detail: let it land first.
-    wait_until(page, "document.getElementById('poller').dataset.revision", "2")
+    wait_until(page, "document.getElementById('poller').dataset.revision === '2'")
     wait_until(page, "document.querySelector('.htmx-request') === null")
     # Focus on it, then back to the whole map.
     page.get_by_label("Focus on this node, showing").select_option("1")
     page.get_by_role("button", name="Focus", exact=True).click()
     wait_until(page, "location.search.indexOf('focus=n-3-20') >= 0")
     # Nothing argues about it yet: the focus is the node alone.
-    wait_until(page, "document.querySelectorAll('#diagram g.node').length", 1, timeout=90)
+    wait_until(page, "document.querySelectorAll('#diagram g.node').length === 1", timeout=90)
     assert "Focused on “Point 20 on claim 3.”" in page.locator(".shown-part").inner_text()
     page.get_by_role("link", name="Back to the whole map").first.click()
     wait_until(page, "location.search.indexOf('focus=') < 0")
