@@ -155,7 +155,7 @@ BAD = [
     ({"passage_quote": "Fish", "kind": "evidence"}, "document", "evidence must cite"),
     ({"passage_quote": "Fish", "target": "thesis-1", "relation": "sideways"}, "relation",
      "supports or attacks"),
-    ({"passage_quote": "Fish", "target": "gone"}, "target", "no longer in the map"),
+    ({"passage_quote": "Fish", "target": "gone"}, "target", "no node matches “gone”"),
     ({"passage_quote": "Fish", "kind": "thesis", "target": "thesis-1"}, "kind",
      "a thesis is what the map argues for"),
 ]

@@ -28,8 +28,8 @@ from argmap.domain.editing import (
 from argmap.domain.finding import find_nodes, resolve_node
 from argmap.domain.gone import deletion
 from argmap.domain.history import change, changes
-from argmap.domain.maps import load_map_data
 from argmap.domain.mapping import map_passage
+from argmap.domain.maps import load_map_data
 from argmap.domain.nodes import NODE_DELETED
 from argmap.errors import Conflict, InvalidInput, NotFound
 from argmap.mapdata import short
@@ -63,7 +63,7 @@ FORMS = {
     "copremise": ("relation", "text", "premise", "premise_key"),
     "uncouple": ("relation", "premise"),
     "passage": ("passage_quote", "passage_paragraph", "passage_start", "kind", "text", "title",
-                *CITATION, "relation", "target"),
+                *CITATION, "relation", "target", "target_key"),
 }
 # The answer to a change already carries the fresh panel; the views still need a refresh.
 PANEL_IS_FRESH = json.dumps({"map-changed": {"panel": "fresh"}})
@@ -308,12 +308,16 @@ def delete(slug: str, key: str):
 def map_text(slug: str):
     """A node made from a passage of the source text (its form is under the text)."""
     def action(session, found, values):
+        target = ""
+        if values["target"].strip() or values["target_key"]:
+            target = resolve_node(load_map_data(session, found=found), values["target"],
+                                  field="target", chosen=values["target_key"]).key
         node = map_passage(session, map_id=found.id, quote=values["passage_quote"],
                            paragraph=values["passage_paragraph"],
                            start=values["passage_start"], kind=values["kind"],
                            text=values["text"], title=values["title"],
                            citation=_citation(values), relation=values["relation"],
-                           target_key=values["target"], **_by())
+                           target_key=target, **_by())
         return node.key, _added(node.kind, node)
     return _submit(slug, None, "passage", action, form_in="view", view="text")
 

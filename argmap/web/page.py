@@ -226,8 +226,7 @@ def _source_view(session: Session, found: Map, data: MapData) -> dict:
                 if start is not None and end is not None]
     mapped = mapped_sentences(found.source_text, passages)
     return {"paragraphs": marked_paragraphs(found.source_text, passages),
-            "coverage": (sum(mapped), len(mapped)),
-            "target_options": [(n.key, f"{n.kind}: {short(n, 70)}") for n in data.nodes]}
+            "coverage": (sum(mapped), len(mapped))}
 
 
 def detail_context(req: PageRequest) -> dict:
