@@ -48,11 +48,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     HTMX(app)
 
     from argmap import cli
-    from argmap.web import auth, errors, evaluation, history, maps, members, nodes, security
+    from argmap.web import (
+        auth, errors, evaluation, history, live, maps, members, nodes, security)
 
     security.init_app(app)
     auth.init_app(app)
-    for blueprint in (maps.bp, nodes.bp, members.bp, history.bp, evaluation.bp):
+    for blueprint in (maps.bp, nodes.bp, members.bp, history.bp, evaluation.bp, live.bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)

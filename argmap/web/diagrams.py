@@ -18,7 +18,7 @@ from argmap.errors import NotFound, TooLarge
 from argmap.formats.aif import ova_key, write_ova
 from argmap.mapdata import MapData
 from argmap.models import Map, ident
-from argmap.render import ExportOptions, draw, drawing
+from argmap.render import Drawing, ExportOptions, draw, drawing
 from argmap.render.cache import RenderCache
 from argmap.render.options import FORMATS
 from argmap.render.select import View
@@ -56,20 +56,32 @@ def map_diagram(session: Session, *, found: Map, fmt: str,
     if data is None:
         data, marks = load_map_data(session, found=found), None
     config = current_app.config
-    base = (base_scores(session, map_id=ident(found)) if options.evaluation and marks is None
-            else None)
-    where: dict[str, Any] = view_args or {}  # as url_for's **values
-    page = url_for("maps.show", slug=found.slug, **where)
-    joiner = "&" if "?" in page else "?"
-    plan = drawing(data, options, fmt, node_limit=config["RENDER_NODE_LIMIT"],
-                   link_prefix=page + joiner + "node=" if links else None,
-                   stub_prefix=page + joiner + "open=" if links and view else None,
-                   base=base, withdrawn=withdrawn, reading=reading, marks=marks, view=view)
+    plan = diagram_plan(session, found=found, fmt=fmt, options=options, data=data,
+                        links=links, withdrawn=withdrawn, reading=reading, marks=marks,
+                        view=view, view_args=view_args)
     return cached_or_drawn(found, plan.key(),
                            lambda: draw(plan, timeout=config["RENDER_TIMEOUT"]),
                            default=replace(options, labels="full") in DEFAULT_DRAWINGS
                            and not withdrawn and default_view,
                            cached_only=cached_only)
+
+
+def diagram_plan(session: Session, *, found: Map, fmt: str, options: ExportOptions,
+                 data: MapData, links: bool, withdrawn: tuple[str, ...], reading: str,
+                 marks=None, view: View | None = None,
+                 view_args: dict[str, str] | None = None) -> Drawing:
+    """What `dot` is asked to draw for map_diagram; its DOT is what the page's animated
+    diagram lays out in the browser (web/live.py), so both come from here. `view_args` (the
+    page's focus and collapsed nodes, as url_for's **values) go into the node links."""
+    base = (base_scores(session, map_id=ident(found)) if options.evaluation and marks is None
+            else None)
+    where: dict[str, Any] = view_args or {}
+    page = url_for("maps.show", slug=found.slug, **where)
+    joiner = "&" if "?" in page else "?"
+    return drawing(data, options, fmt, node_limit=current_app.config["RENDER_NODE_LIMIT"],
+                   link_prefix=page + joiner + "node=" if links else None,
+                   stub_prefix=page + joiner + "open=" if links and view else None,
+                   base=base, withdrawn=withdrawn, reading=reading, marks=marks, view=view)
 
 
 def ova_file(session: Session, *, found: Map) -> bytes:

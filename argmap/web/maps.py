@@ -43,6 +43,7 @@ from argmap.render.theme import LIGHT
 from argmap.web.auth import FORK_WISH, current
 from argmap.web.diagrams import map_diagram, ova_file
 from argmap.web.guard import account_or_login, load_map
+from argmap.web.live import news_context
 from argmap.web.page import (
     FormState,
     added_notice,
@@ -193,7 +194,7 @@ def revision(slug: str):
     try:
         if row is None:
             raise NotFound(f"no map with the slug '{slug}'")
-        _map_id, revision, visibility = row
+        map_id, revision, visibility = row
         if visibility != "public":  # only members may watch a private map
             load_map(session, slug)
     except NotFound:
@@ -204,8 +205,11 @@ def revision(slug: str):
 
     if request.args.get("rev", type=int) == revision:
         return Response(status=204, headers={"X-Argmap-Revision": str(revision)})
-    response = make_response(render_template("maps/_poller.html", slug=slug,
-                                             revision=revision, poll_seconds=POLL_SECONDS))
+    # With the answer, what others changed since the change the poller was made at.
+    news = news_context(map_id, request.args.get("seen", type=int))
+    response = make_response(render_template("maps/_poller.html", slug=slug, **news,
+                                             revision=revision, poll_seconds=POLL_SECONDS)
+                             + render_template("maps/_news.html", **news, news_oob=True))
     response.headers["HX-Trigger"] = "map-changed"
     response.headers["X-Argmap-Revision"] = str(revision)
     return response

@@ -19,6 +19,7 @@ from argmap.domain.editing import delete_effects
 from argmap.domain.finding import find_nodes
 from argmap.domain.gone import deletion
 from argmap.domain.maps import load_map_data
+from argmap.domain.news import nothing_new
 from argmap.domain.passages import mapped_sentences, marked_paragraphs
 from argmap.domain.ratings import base_scores, my_rating, ratings_of
 from argmap.errors import DrawingBudgetSpent, InvalidInput, NotFound, RenderError, TooLarge
@@ -160,7 +161,7 @@ def page_context(req: PageRequest) -> dict:
             "is_owner": req.role == Role.OWNER, "formats": FORMATS, "node_key": req.node_key,
             "short": short, "nodes_by_key": data.nodes_by_key, "map_url": map_url,
             "state": req.state, "shown": req.shown,
-            "export": export_choices(),
+            "export": export_choices(), "news": nothing_new(req.session, map_id=ident(found)),
             "forked_from": (req.session.get(Map, found.forked_from_id)
                             if found.forked_from_id else None)}
 
