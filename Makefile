@@ -51,7 +51,8 @@ lint: setup
 	$(BIN)/ruff check argmap tests bench
 	$(BIN)/pyright
 
-VENDOR := static/vendor/htmx.min.js static/vendor/svg-pan-zoom.min.js
+VENDOR := static/vendor/htmx.min.js static/vendor/svg-pan-zoom.min.js static/vendor/d3.min.js \
+	static/vendor/d3-graphviz.min.js
 
 setup: system-deps $(BIN)/.installed $(VENDOR)
 
@@ -125,6 +126,9 @@ $(VENDOR) &: package.json package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 	cp node_modules/svg-pan-zoom/dist/svg-pan-zoom.min.js static/vendor/svg-pan-zoom.min.js
+	# d3-graphviz's build carries Graphviz as WebAssembly (@hpcc-js/wasm) inside it.
+	cp node_modules/d3/dist/d3.min.js static/vendor/d3.min.js
+	cp node_modules/d3-graphviz/build/d3-graphviz.min.js static/vendor/d3-graphviz.min.js
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor

@@ -16,7 +16,8 @@
 
   function initDiagram() {
     const svg = document.querySelector("#diagram svg");
-    if (!svg || typeof window.svgPanZoom !== "function") return;
+    // A drawing that static/motion.js moves has its own zoom (d3-zoom).
+    if (!svg || svg.closest(".motion-stage") || typeof window.svgPanZoom !== "function") return;
     if (panZoom && panZoom.svg === svg) return;
     svg.removeAttribute("width");
     svg.removeAttribute("height");
@@ -249,6 +250,11 @@
         box.hidden = true;
       }
     }
+  });
+
+  // static/motion.js puts its own drawing where the server's was: pan and zoom let go of it.
+  document.addEventListener("argmap:diagram-taken", function () {
+    if (panZoom) { panZoom.api.destroy(); panZoom = null; }
   });
 
   document.addEventListener("DOMContentLoaded", function () {

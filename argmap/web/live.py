@@ -90,7 +90,7 @@ def changes(slug: str):
     """The live line's news: what others changed after change `since`."""
     session = db.session()
     found = load_map(session, slug)
-    return render_template("maps/_news.html", **news_context(
+    return render_template("maps/_news.html", slug=slug, **news_context(
         ident(found), request.args.get("since", 0, type=int)))
 
 

@@ -209,7 +209,8 @@ def revision(slug: str):
     news = news_context(map_id, request.args.get("seen", type=int))
     response = make_response(render_template("maps/_poller.html", slug=slug, **news,
                                              revision=revision, poll_seconds=POLL_SECONDS)
-                             + render_template("maps/_news.html", **news, news_oob=True))
+                             + render_template("maps/_news.html", slug=slug, **news,
+                                               news_oob=True))
     response.headers["HX-Trigger"] = "map-changed"
     response.headers["X-Argmap-Revision"] = str(revision)
     return response

@@ -1,0 +1,300 @@
+// argmap's moving diagram: after a change the map page's diagram moves to its new layout
+// instead of being replaced, and what others changed since this browser last looked is marked
+// for a while. Graphviz runs in the browser (d3-graphviz, as WebAssembly) on the DOT the
+// server draws its own SVG from (/maps/<slug>/view.dot); without JavaScript or WebAssembly the
+// server's SVG stays, with app.js's pan and zoom, as before.
+(function () {
+  "use strict";
+
+  const here = document.currentScript.src;
+  const vendor = new URL("vendor/", here).href;
+  const FADE_MS = 20000; // how long a change by someone else stays marked
+  const MOVE_MS = 900;
+  const SEEN = "argmap:seen:"; // + slug: the newest change this browser has seen
+  const WORDS = { added: "new", edited: "edited" };
+
+  let ready = null; // d3-graphviz loaded and its WebAssembly started
+  let stage = null; // the <div> whose <svg> d3-graphviz draws; moved into each new view
+  let graph = null; // its d3-graphviz instance
+  let kept = null; // the stage, taken out of a view being replaced
+  let busy = false; // a layout or a move under way
+  let again = false; // another change came meanwhile
+  const marks = new Map(); // node key -> { word, until }
+
+  function script(src) {
+    return new Promise(function (resolve, reject) {
+      const tag = document.createElement("script");
+      tag.src = src;
+      tag.onload = resolve;
+      tag.onerror = reject;
+      document.head.appendChild(tag);
+    });
+  }
+
+  function start() {
+    if (!ready) {
+      ready = (typeof WebAssembly === "object"
+        ? script(vendor + "d3.min.js").then(function () {
+          return script(vendor + "d3-graphviz.min.js");
+        })
+        : Promise.reject(new Error("no WebAssembly")));
+    }
+    return ready;
+  }
+
+  function serverSvg(diagram) {
+    return diagram && diagram.querySelector(":scope > svg");
+  }
+
+  // The DOT as the server has it now; the browser's cache revalidates it (304) by revision.
+  function fetchDot(diagram) {
+    return fetch(diagram.dataset.dot, { credentials: "same-origin", cache: "no-cache" })
+      .then(function (reply) {
+        if (!reply.ok) throw new Error("view.dot: " + reply.status);
+        return reply.text();
+      });
+  }
+
+  function makeGraph(div) {
+    const box = div.parentNode.getBoundingClientRect();
+    return window.d3.select(div).graphviz({
+      useWorker: false, fit: false, zoom: true, zoomScaleExtent: [0.05, 25],
+      width: Math.max(box.width, 100), height: Math.max(box.height, 100),
+    }).onerror(function (message) { console.warn("argmap: layout failed:", message); });
+  }
+
+  // A plain wheel scrolls the page; Ctrl/Cmd + wheel (or a pinch) zooms, as app.js does.
+  function tameZoom(instance) {
+    const zoom = instance.zoomBehavior();
+    if (!zoom || zoom.argmap) return;
+    zoom.argmap = true;
+    zoom.filter(function (event) {
+      if (event.type === "wheel") return event.ctrlKey || event.metaKey;
+      return !event.button && !event.ctrlKey;
+    }).wheelDelta(function (event) {
+      const dy = event.deltaY * (event.deltaMode === 1 ? 33 : event.deltaMode ? 400 : 1);
+      return Math.min(Math.max(-dy, -100), 100) / 400 / Math.LN2; // at most x1.28 an event
+    });
+    instance.zoomSelection().on("dblclick.zoom", null);
+  }
+
+  // Sets the zoom so that the drawing sits on screen where `ctm` (a graph's screen matrix,
+  // as svg-pan-zoom left it) put the server's.
+  function matchView(ctm) {
+    const svg = stage.querySelector("svg");
+    const base = svg.getScreenCTM();
+    if (!ctm || !base) return;
+    const d3 = window.d3;
+    const t = d3.zoomIdentity.translate((ctm.e - base.e) / base.a, (ctm.f - base.f) / base.d)
+      .scale(ctm.a / base.a);
+    graph.zoomSelection().call(graph.zoomBehavior().transform, t);
+  }
+
+  // First drawing in a view: laid out off screen, then put where the server's SVG was.
+  function takeOver(diagram) {
+    Promise.all([start(), fetchDot(diagram)]).then(function (done) {
+      if (!document.contains(diagram) || !serverSvg(diagram)) return;
+      const div = document.createElement("div");
+      div.className = "motion-stage motion-hidden";
+      diagram.appendChild(div);
+      const instance = makeGraph(div);
+      busy = true;
+      instance.renderDot(done[1], function () {
+        busy = false;
+        const old = serverSvg(diagram);
+        if (!document.contains(diagram) || !old) { div.remove(); return; }
+        const frame = old.querySelector("g.graph");
+        const ctm = frame && frame.getScreenCTM();
+        document.dispatchEvent(new CustomEvent("argmap:diagram-taken"));
+        old.remove();
+        div.classList.remove("motion-hidden");
+        stage = div;
+        graph = instance;
+        tameZoom(instance);
+        matchView(ctm);
+        diagram.dataset.motion = "on";
+        document.querySelectorAll(".zoom-tools").forEach(function (el) { el.hidden = false; });
+        decorate();
+        if (again) { again = false; move(diagram); }
+      });
+    }).catch(function (error) { console.warn("argmap: the diagram stays still:", error); });
+  }
+
+  // A change: the kept drawing takes the new view's place and moves to the new layout. The
+  // node <g> elements are the same elements, moved; zoom and pan are the svg's own, kept.
+  function move(diagram) {
+    if (busy) { again = true; return; }
+    busy = true;
+    fetchDot(diagram).then(function (dot) {
+      graph.transition(function () {
+        return window.d3.transition("argmap-move").duration(reducedMotion() ? 0 : MOVE_MS);
+      }).renderDot(dot, function () {
+        busy = false;
+        tameZoom(graph);
+        decorate();
+        if (again) { again = false; move(diagram); }
+      });
+    }).catch(function (error) {
+      busy = false;
+      console.warn("argmap: could not move the diagram:", error);
+    });
+  }
+
+  function reducedMotion() {
+    return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const target = event.detail.target;
+    if (target && target.id === "view" && stage && target.contains(stage)) {
+      const path = event.detail.requestConfig && event.detail.requestConfig.path;
+      kept = path && path.indexOf("view=") >= 0 ? null : stage; // another view: start anew
+      if (!kept) { stage = null; graph = null; }
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", function () {
+    const diagram = document.getElementById("diagram");
+    const fresh = serverSvg(diagram);
+    if (!diagram || !fresh) { if (!diagram) { kept = null; stage = null; } return; }
+    if (kept && diagram.dataset.dot) {
+      // Before the page is painted: the old drawing stays on screen until it moves.
+      fresh.replaceWith(kept);
+      stage = kept;
+      kept = null;
+      diagram.dataset.motion = "on";
+      move(diagram);
+    } else if (diagram.dataset.dot && !diagram.dataset.motion) {
+      takeOver(diagram);
+    }
+  });
+
+  // --- What others changed: marked in the diagram and the outline for FADE_MS. ---
+
+  function slug() {
+    const found = location.pathname.match(/^\/maps\/([^/]+)/);
+    return found ? found[1] : null;
+  }
+
+  function remember(latest) {
+    try { localStorage.setItem(SEEN + slug(), String(latest)); } catch (e) { /* private */ }
+  }
+
+  function seen() {
+    try { return localStorage.getItem(SEEN + slug()); } catch (e) { return null; }
+  }
+
+  function readNews(box) {
+    const until = Date.now() + FADE_MS;
+    ["added", "edited"].forEach(function (word) {
+      (box.dataset[word] || "").split(" ").filter(Boolean).forEach(function (key) {
+        marks.set(key, { word: WORDS[word], until: until });
+      });
+    });
+    if (box.dataset.latest) remember(box.dataset.latest);
+    decorate();
+    window.setTimeout(decorate, FADE_MS + 50);
+  }
+
+  function badge(node, word) {
+    const svgNS = "http://www.w3.org/2000/svg";
+    const shape = node.querySelector("polygon, path, ellipse");
+    if (!shape) return;
+    const box = shape.getBBox();
+    const g = document.createElementNS(svgNS, "g");
+    g.setAttribute("class", "change-badge");
+    const text = document.createElementNS(svgNS, "text");
+    text.textContent = "\u2605 " + word; // a star and a word: not colour alone
+    text.setAttribute("x", String(box.x + 6));
+    text.setAttribute("y", String(box.y - 4));
+    const back = document.createElementNS(svgNS, "rect");
+    g.appendChild(back);
+    g.appendChild(text);
+    node.appendChild(g);
+    const size = text.getBBox();
+    back.setAttribute("x", String(size.x - 3));
+    back.setAttribute("y", String(size.y - 1));
+    back.setAttribute("width", String(size.width + 6));
+    back.setAttribute("height", String(size.height + 2));
+    back.setAttribute("rx", "3");
+  }
+
+  function decorate() {
+    const now = Date.now();
+    marks.forEach(function (mark, key) { if (mark.until <= now) marks.delete(key); });
+    document.querySelectorAll(".change-badge, .changed-tag").forEach(function (el) {
+      el.remove();
+    });
+    document.querySelectorAll("#diagram g.node.changed, .outline .node-link.changed")
+      .forEach(function (el) { el.classList.remove("changed"); });
+    marks.forEach(function (mark, key) {
+      const node = document.querySelector("#diagram g.node#n-" + CSS.escape(key));
+      if (node) {
+        node.classList.add("changed");
+        badge(node, mark.word);
+      }
+      const link = document.getElementById("o-" + key);
+      if (link) {
+        link.classList.add("changed");
+        const tag = document.createElement("span");
+        tag.className = "changed-tag";
+        tag.textContent = "\u2605 " + mark.word;
+        link.prepend(tag);
+      }
+    });
+    markSelected();
+  }
+
+  // d3-graphviz writes each node's class afresh; app.js's "selected" goes back on.
+  function markSelected() {
+    const detail = document.getElementById("node-detail");
+    const key = detail ? detail.dataset.key : "";
+    const node = key && stage && document.getElementById("n-" + key);
+    if (node && stage.contains(node)) node.classList.add("selected");
+  }
+
+  // The live line is swapped in by the poller's answer (out of band) or by the load below.
+  let news = null;
+  function newsArrived() {
+    const box = document.getElementById("live-news");
+    if (box && box !== news) { news = box; readNews(box); }
+  }
+  document.addEventListener("htmx:afterSwap", newsArrived);
+  document.addEventListener("htmx:oobAfterSwap", newsArrived);
+  document.addEventListener("htmx:afterSettle", function () { newsArrived(); decorate(); });
+
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest && event.target.closest("[data-zoom]");
+    if (!button || !graph || !stage || !document.contains(stage)) return;
+    const zoom = graph.zoomBehavior();
+    const svg = graph.zoomSelection();
+    if (button.dataset.zoom === "in") svg.call(zoom.scaleBy, 1.25);
+    else if (button.dataset.zoom === "out") svg.call(zoom.scaleBy, 0.8);
+    else fit(svg, zoom);
+  });
+
+  function fit(svg, zoom) {
+    const frame = svg.node().viewBox.baseVal;
+    const box = svg.node().querySelector("g.graph").getBBox();
+    const k = Math.min(frame.width / box.width, frame.height / box.height) * 0.96;
+    svg.call(zoom.transform, window.d3.zoomIdentity
+      .translate(frame.width / 2, frame.height / 2).scale(k)
+      .translate(-(box.x + box.width / 2), -(box.y + box.height / 2)));
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    const box = document.getElementById("live-news");
+    news = box;
+    if (box && slug()) {
+      const before = seen();
+      if (before !== null && Number(before) < Number(box.dataset.latest) && window.htmx) {
+        window.htmx.ajax("GET", box.dataset.changes + "?since=" + encodeURIComponent(before),
+                         { target: box, swap: "outerHTML" });
+      } else {
+        remember(box.dataset.latest);
+      }
+    }
+    const diagram = document.getElementById("diagram");
+    if (diagram && diagram.dataset.dot && serverSvg(diagram)) takeOver(diagram);
+  });
+})();
