@@ -48,8 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     HTMX(app)
 
     from argmap import cli
-    from argmap.web import (
-        auth, errors, evaluation, history, live, maps, members, nodes, security)
+    from argmap.web import auth, errors, evaluation, history, live, maps, members, nodes, security
 
     security.init_app(app)
     auth.init_app(app)

@@ -113,7 +113,7 @@
         tameZoom(instance);
         matchView(ctm);
         diagram.dataset.motion = "on";
-        document.querySelectorAll(".zoom-tools").forEach(function (el) { el.hidden = false; });
+        showZoomTools();
         decorate();
         if (again) { again = false; move(diagram); }
       });
@@ -126,18 +126,61 @@
     if (busy) { again = true; return; }
     busy = true;
     fetchDot(diagram).then(function (dot) {
+      const anchor = anchorOf(diagram);
       graph.transition(function () {
         return window.d3.transition("argmap-move").duration(reducedMotion() ? 0 : MOVE_MS);
       }).renderDot(dot, function () {
         busy = false;
         tameZoom(graph);
         decorate();
+        keepInView(anchor);
         if (again) { again = false; move(diagram); }
       });
     }).catch(function (error) {
       busy = false;
       console.warn("argmap: could not move the diagram:", error);
     });
+  }
+
+  // The node the reader is looking at: the open one, else the one nearest the middle of
+  // what shows of the diagram in the window.
+  function anchorOf(diagram) {
+    const frame = diagram.getBoundingClientRect();
+    const top = Math.max(frame.top, 0);
+    const bottom = Math.min(frame.bottom, window.innerHeight);
+    const mid = { x: frame.left + frame.width / 2,
+                  y: bottom > top ? (top + bottom) / 2 : frame.top + frame.height / 2 };
+    const open = document.getElementById("node-detail");
+    let best = open && open.dataset.key && document.getElementById("n-" + open.dataset.key);
+    let far = Infinity;
+    if (!best || !stage.contains(best)) {
+      best = null;
+      stage.querySelectorAll("g.node").forEach(function (node) {
+        const box = node.getBoundingClientRect();
+        const d = Math.hypot(box.left + box.width / 2 - mid.x, box.top + box.height / 2 - mid.y);
+        if (d < far) { far = d; best = node; }
+      });
+    }
+    if (!best) return null;
+    const box = best.getBoundingClientRect();
+    return { id: best.id, x: box.left + box.width / 2, y: box.top + box.height / 2 };
+  }
+
+  // After the move the view glides so that node is where it was on screen; zoom stays.
+  function keepInView(anchor) {
+    const node = anchor && document.getElementById(anchor.id);
+    if (!node || !stage.contains(node)) return;
+    const box = node.getBoundingClientRect();
+    const scale = stage.querySelector("g.graph").getScreenCTM().a;
+    const dx = (anchor.x - box.left - box.width / 2) / scale;
+    const dy = (anchor.y - box.top - box.height / 2) / scale;
+    if (Math.abs(dx) + Math.abs(dy) < 0.5) return;
+    graph.zoomSelection().transition("argmap-glide").duration(reducedMotion() ? 0 : 400)
+      .call(graph.zoomBehavior().translateBy, dx, dy);
+  }
+
+  function showZoomTools() {
+    document.querySelectorAll(".zoom-tools").forEach(function (el) { el.hidden = false; });
   }
 
   function reducedMotion() {
@@ -163,6 +206,7 @@
       stage = kept;
       kept = null;
       diagram.dataset.motion = "on";
+      showZoomTools();
       move(diagram);
     } else if (diagram.dataset.dot && !diagram.dataset.motion) {
       takeOver(diagram);

@@ -8,14 +8,21 @@ from html import unescape
 from argmap import db
 from argmap.domain.maps import get_map
 from argmap.domain.news import latest_change
+from argmap.models import ident
 from argmap.render.run import run_dot
 from tests.helpers import post, sign_up
 
 MAP = "/maps/seminar"
 
 
+def found(pattern: str, text: str, flags: int = 0) -> re.Match:
+    match = re.search(pattern, text, flags)
+    assert match, f"{pattern!r} not in {text[:2000]!r}"
+    return match
+
+
 def inline_svg(page: str) -> str:
-    return re.search(r'<div class="diagram-body" id="diagram"[^>]*>\s*(<svg.*?</svg>)', page,
+    return found(r'<div class="diagram-body" id="diagram"[^>]*>\s*(<svg.*?</svg>)', page,
                      re.S).group(1)
 
 
@@ -68,7 +75,7 @@ def test_strangers_get_neither_the_dot_nor_the_news_of_a_private_map(two, app):
 def test_user_text_in_the_dot_and_the_news_is_escaped(two, app):
     olivia, eunji = two
     with app.app_context():
-        seen = latest_change(db.session(), map_id=get_map(db.session(), slug="seminar").id)
+        seen = latest_change(db.session(), map_id=ident(get_map(db.session(), slug="seminar")))
     evil = 'Quote " and <b>bold</b> & </script>'
     post(eunji, f"{MAP}/nodes/thesis/edit", {"kind": "thesis", "title": "", "text": evil})
     source = olivia.get(f"{MAP}/view.dot").get_data(as_text=True)
@@ -84,15 +91,14 @@ def test_user_text_in_the_dot_and_the_news_is_escaped(two, app):
 def test_the_poller_says_who_changed_what_and_which_nodes(two, app):
     olivia, eunji = two
     page = olivia.get(MAP).get_data(as_text=True)
-    poll = unescape(re.search(r'hx-get="([^"]+/revision[^"]+)"', page).group(1))
+    poll = unescape(found(r'hx-get="([^"]+/revision[^"]+)"', page).group(1))
     post(eunji, f"{MAP}/nodes/thesis/arguments", {"form": "rebuttal",
                                                    "text": "The treaty says nothing of it."})
     answer = olivia.get(poll, headers={"HX-Request": "true"}).get_data(as_text=True)
-    news = re.search(r'<p id="live-news"[^>]*hx-swap-oob="true"[^>]*>(.*?)</p>', answer, re.S)
-    assert news, answer
+    news = found(r'<p id="live-news"[^>]*hx-swap-oob="true"[^>]*>(.*?)</p>', answer, re.S)
     line = " ".join(news.group(1).split())
     assert line.startswith("Eun-ji Lee added an objection to \u201c")
-    added = re.search(r'data-added="([^"]*)"', answer).group(1).split()
+    added = found(r'data-added="([^"]*)"', answer).group(1).split()
     assert len(added) == 1
     source = olivia.get(f"{MAP}/view.dot").get_data(as_text=True)
     assert f'id="n-{added[0]}"' in source and "The treaty says nothing of it." in source
@@ -104,7 +110,7 @@ def test_the_poller_says_who_changed_what_and_which_nodes(two, app):
 def test_the_news_of_edits_names_the_node_and_is_bounded(two, app):
     olivia, eunji = two
     with app.app_context():
-        seen = latest_change(db.session(), map_id=get_map(db.session(), slug="seminar").id)
+        seen = latest_change(db.session(), map_id=ident(get_map(db.session(), slug="seminar")))
     for n in range(5):
         post(eunji, f"{MAP}/nodes/thesis/arguments", {"form": "evidence", "text": f"Fact {n}.",
                                                        "document": "Doc", "locator": "p. 1",
@@ -117,5 +123,5 @@ def test_the_news_of_edits_names_the_node_and_is_bounded(two, app):
     assert text.startswith("Eun-ji Lee edited \u201cA sharper thesis.\u201d; Eun-ji Lee added "
                            "evidence to \u201c")
     assert text.endswith("and 3 more changes.")
-    assert re.search(r'data-edited="thesis"', news)
-    assert len(re.search(r'data-added="([^"]*)"', news).group(1).split()) == 5
+    assert found(r'data-edited="thesis"', news)
+    assert len(found(r'data-added="([^"]*)"', news).group(1).split()) == 5

@@ -206,6 +206,7 @@ def revision(slug: str):
     if request.args.get("rev", type=int) == revision:
         return Response(status=204, headers={"X-Argmap-Revision": str(revision)})
     # With the answer, what others changed since the change the poller was made at.
+    assert map_id is not None  # a stored map's
     news = news_context(map_id, request.args.get("seen", type=int))
     response = make_response(render_template("maps/_poller.html", slug=slug, **news,
                                              revision=revision, poll_seconds=POLL_SECONDS)

@@ -34,7 +34,7 @@ def moving(page) -> None:
     """Wait until the page's own drawing (d3-graphviz's WebAssembly can take a few seconds
     to start on a busy machine) has taken the server SVG's place."""
     wait_until(page, f"document.querySelectorAll('{MOVED}').length > 0", timeout=60)
-    wait_until(page, "document.querySelectorAll('#diagram > svg').length", 0)
+    wait_until(page, "document.querySelectorAll('#diagram > svg').length === 0")
 
 
 def test_a_change_by_another_editor_moves_the_diagram_and_is_marked(editors, server):
@@ -46,7 +46,8 @@ def test_a_change_by_another_editor_moves_the_diagram_and_is_marked(editors, ser
     page.evaluate("""() => {
         window.__thesis = document.getElementById('n-thesis');
         window.__scale = document.querySelector('#diagram g.graph').getScreenCTM().a;
-        window.__box = window.__thesis.getBoundingClientRect().toJSON();
+        const box = window.__thesis.getBBox();  // in the drawing's own coordinates
+        window.__box = { x: box.x, y: box.y };
         window.__sameDocument = true; }""")
 
     other.goto(server.url + MAP + "?node=thesis")
@@ -58,11 +59,11 @@ def test_a_change_by_another_editor_moves_the_diagram_and_is_marked(editors, ser
     # In Olivia's page the new node arrives in the moving drawing...
     new_node = page.locator(MOVED, has_text=OBJECTION)
     expect(new_node).to_have_count(1, timeout=30000)
-    wait_until(page, "document.querySelectorAll('#diagram > svg').length", 0)
-    # ...and the thesis is the same element as before, moved (the map grew a box beside it).
+    wait_until(page, "document.querySelectorAll('#diagram > svg').length === 0")
+    # ...and the thesis is the same element as before, moved in the drawing (the map grew).
     wait_until(page, """() => {
         const now = document.getElementById('n-thesis');
-        const box = now.getBoundingClientRect();
+        const box = now.getBBox();
         return now === window.__thesis && document.contains(now) &&
                Math.abs(box.x - window.__box.x) + Math.abs(box.y - window.__box.y) > 1; }""")
     # The zoom is what Olivia chose.
