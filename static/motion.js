@@ -56,6 +56,9 @@
   }
 
   function makeGraph(div) {
+    // Whenever d3-graphviz (re)writes a link's title, as it does through a move.
+    new MutationObserver(nameLinks).observe(div, { subtree: true, childList: true,
+                                                  attributeFilter: ["title"] });
     const box = div.parentNode.getBoundingClientRect();
     return window.d3.select(div).graphviz({
       useWorker: false, fit: false, zoom: true, zoomScaleExtent: [0.05, 25],
@@ -63,7 +66,7 @@
     }).onerror(function (message) { console.warn("argmap: layout failed:", message); });
   }
 
-  // A plain wheel scrolls the page; Ctrl/Cmd + wheel (or a pinch) zooms, as app.js does.
+  // Ctrl/Cmd + wheel (or a pinch) zooms, as app.js does; a plain wheel is handled below.
   function tameZoom(instance) {
     const zoom = instance.zoomBehavior();
     if (!zoom || zoom.argmap) return;
@@ -76,6 +79,17 @@
       return Math.min(Math.max(-dy, -100), 100) / 400 / Math.LN2; // at most x1.28 an event
     });
     instance.zoomSelection().on("dblclick.zoom", null);
+    // In the full-window workspace the page does not scroll, so a plain wheel moves the
+    // drawing (as app.js does for the server's SVG); elsewhere it scrolls the page.
+    const selection = instance.zoomSelection();
+    selection.on("wheel.argmap", function (event) {
+      if (event.ctrlKey || event.metaKey) return;
+      if (getComputedStyle(document.body).overflowY !== "hidden") return;
+      event.preventDefault();
+      const lines = event.deltaMode === 1 ? 16 : 1;
+      const k = window.d3.zoomTransform(this).k;
+      zoom.translateBy(selection, -event.deltaX * lines / k, -event.deltaY * lines / k);
+    }, { passive: false });
   }
 
   // Sets the zoom so that the drawing sits on screen where `ctm` (a graph's screen matrix,
@@ -96,6 +110,8 @@
       if (!document.contains(diagram) || !serverSvg(diagram)) return;
       const div = document.createElement("div");
       div.className = "motion-stage motion-hidden";
+      div.setAttribute("aria-hidden", "true"); // not there for anyone until it takes over
+      div.inert = true;
       diagram.appendChild(div);
       const instance = makeGraph(div);
       busy = true;
@@ -108,6 +124,8 @@
         document.dispatchEvent(new CustomEvent("argmap:diagram-taken"));
         old.remove();
         div.classList.remove("motion-hidden");
+        div.removeAttribute("aria-hidden");
+        div.inert = false;
         stage = div;
         graph = instance;
         tameZoom(instance);
@@ -115,7 +133,7 @@
         diagram.dataset.motion = "on";
         showZoomTools();
         decorate();
-        if (again) { again = false; move(diagram); }
+        if (again) { again = false; move(diagram); } else still();
       });
     }).catch(function (error) { console.warn("argmap: the diagram stays still:", error); });
   }
@@ -133,11 +151,12 @@
         busy = false;
         tameZoom(graph);
         decorate();
+        if (again) { again = false; move(diagram); return; }
         keepInView(anchor);
-        if (again) { again = false; move(diagram); }
       });
     }).catch(function (error) {
       busy = false;
+      still();
       console.warn("argmap: could not move the diagram:", error);
     });
   }
@@ -174,9 +193,22 @@
     const scale = stage.querySelector("g.graph").getScreenCTM().a;
     const dx = (anchor.x - box.left - box.width / 2) / scale;
     const dy = (anchor.y - box.top - box.height / 2) / scale;
-    if (Math.abs(dx) + Math.abs(dy) < 0.5) return;
+    if (Math.abs(dx) + Math.abs(dy) < 0.5) { still(); return; }
+    gliding = true;
     graph.zoomSelection().transition("argmap-glide").duration(reducedMotion() ? 0 : 400)
-      .call(graph.zoomBehavior().translateBy, dx, dy);
+      .call(graph.zoomBehavior().translateBy, dx, dy)
+      .on("end interrupt", function () { gliding = false; still(); });
+  }
+
+  // Zoom buttons pressed during a move act after it, or the move would undo them.
+  let gliding = false;
+  const waiting = [];
+  function whenStill(action) {
+    if (busy || gliding) waiting.push(action); else action();
+  }
+  function still() {
+    if (busy || gliding) return;
+    while (waiting.length) waiting.shift()();
   }
 
   function showZoomTools() {
@@ -263,7 +295,18 @@
     back.setAttribute("rx", "3");
   }
 
+  const XLINK = "http://www.w3.org/1999/xlink";
+
+  // d3-graphviz writes xlink:title as a plain title; the server's SVG names its links by it.
+  function nameLinks() {
+    document.querySelectorAll(".motion-stage a[title]").forEach(function (a) {
+      a.setAttributeNS(XLINK, "xlink:title", a.getAttribute("title"));
+      a.removeAttribute("title");
+    });
+  }
+
   function decorate() {
+    nameLinks();
     const now = Date.now();
     marks.forEach(function (mark, key) { if (mark.until <= now) marks.delete(key); });
     document.querySelectorAll(".change-badge, .changed-tag").forEach(function (el) {
@@ -310,11 +353,14 @@
   document.addEventListener("click", function (event) {
     const button = event.target.closest && event.target.closest("[data-zoom]");
     if (!button || !graph || !stage || !document.contains(stage)) return;
-    const zoom = graph.zoomBehavior();
-    const svg = graph.zoomSelection();
-    if (button.dataset.zoom === "in") svg.call(zoom.scaleBy, 1.25);
-    else if (button.dataset.zoom === "out") svg.call(zoom.scaleBy, 0.8);
-    else fit(svg, zoom);
+    const kind = button.dataset.zoom;
+    whenStill(function () {
+      const zoom = graph.zoomBehavior();
+      const svg = graph.zoomSelection();
+      if (kind === "in") svg.call(zoom.scaleBy, 1.25);
+      else if (kind === "out") svg.call(zoom.scaleBy, 0.8);
+      else fit(svg, zoom);
+    });
   });
 
   function fit(svg, zoom) {

@@ -12,7 +12,7 @@ def test_invite_a_guest_who_rebuts_then_revert_it(page, other_page, server):
     map_path = fork_seed(page, server)
 
     # The owner creates an editor invite link on the sharing page.
-    page.get_by_role("link", name="Sharing").click()
+    page.get_by_role("link", name="Sharing", exact=True).click()
     page.get_by_label("Role for people who join").select_option("editor")
     page.get_by_role("button", name="Create invite link").click()
     link = page.locator("#new-link").input_value()
