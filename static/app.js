@@ -9,8 +9,11 @@
   let panZoom = null;
   let savedView = null; // zoom and pan kept across a live refresh of the diagram
   let pointerDown = null;
-  // For static/quickadd.js, which brings a node it just added into view.
+  // For quickadd.js and finder.js, which bring a node into view: whichever drawing is live,
+  // the one motion.js moves or the server's under svg-pan-zoom; both have panBy({x, y}).
   window.argmapPanZoom = function () {
+    const moving = window.argmapMotionView && window.argmapMotionView();
+    if (moving) return moving;
     return panZoom && document.contains(panZoom.svg) ? panZoom.api : null;
   };
 

@@ -191,7 +191,7 @@
   function centre(key) {
     const svg = document.querySelector("#diagram svg");
     const node = key && document.getElementById("n-" + key);
-    if (!svg || !node || typeof window.svgPanZoom !== "function") return false;
+    if (!svg || !node || !window.argmapPanZoom || !window.argmapPanZoom()) return false;
     requestAnimationFrame(function () {
       requestAnimationFrame(function () { if (document.contains(node)) centreNow(svg, node); });
     });
@@ -199,7 +199,8 @@
   }
 
   function centreNow(svg, node) {
-    const api = window.svgPanZoom(svg); // the instance app.js made for this drawing
+    const api = window.argmapPanZoom(); // the live drawing's (app.js)
+    if (!api) return;
     let frame = svg.getBoundingClientRect();
     if (Math.min(frame.bottom, window.innerHeight) - Math.max(frame.top, 0) < 240) {
       svg.scrollIntoView({ block: "nearest" });

@@ -185,8 +185,20 @@
     return { id: best.id, x: box.left + box.width / 2, y: box.top + box.height / 2 };
   }
 
-  // After the move the view glides so that node is where it was on screen; zoom stays.
+  // After the move the view glides so that node is where it was on screen; zoom stays. A node
+  // just opened that the move left outside the frame (one just added) is brought in instead.
   function keepInView(anchor) {
+    const open = document.getElementById("node-detail");
+    const mine = open && open.dataset.key && document.getElementById("n-" + open.dataset.key);
+    const frame = stage.getBoundingClientRect();
+    if (mine && stage.contains(mine)) {
+      const b = mine.getBoundingClientRect();
+      if (b.top < frame.top || b.bottom > frame.bottom || b.left < frame.left ||
+          b.right > frame.right) {
+        anchor = { id: mine.id, x: frame.left + frame.width / 2,
+                   y: frame.top + frame.height / 3 };
+      }
+    }
     const node = anchor && document.getElementById(anchor.id);
     if (!node || !stage.contains(node)) return;
     const box = node.getBoundingClientRect();
@@ -199,6 +211,20 @@
       .call(graph.zoomBehavior().translateBy, dx, dy)
       .on("end interrupt", function () { gliding = false; still(); });
   }
+
+  // For app.js's argmapPanZoom (used by quickadd.js and finder.js): pan the moving drawing
+  // by screen pixels, and whether it is moving (a measurement then would be stale).
+  window.argmapMotionView = function () {
+    if (!graph || !stage || !document.contains(stage)) return null;
+    return {
+      moving: function () { return busy || gliding; },
+      panBy: function (delta) {
+        const scale = stage.querySelector("g.graph").getScreenCTM().a;
+        graph.zoomSelection().call(graph.zoomBehavior().translateBy,
+                                   delta.x / scale, delta.y / scale);
+      },
+    };
+  };
 
   // Zoom buttons pressed during a move act after it, or the move would undo them.
   let gliding = false;

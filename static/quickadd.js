@@ -65,7 +65,8 @@
   function bringIntoView(node, frame) {
     const api = window.argmapPanZoom && window.argmapPanZoom();
     const box = node.getBoundingClientRect();
-    if (!api) return false; // not ready: the drawing is being swapped in
+    // Not ready: the drawing is being swapped in, or is moving to its new layout.
+    if (!api || (api.moving && api.moving())) return false;
     const inside = box.top >= frame.top && box.bottom <= frame.bottom &&
                    box.left >= frame.left && box.right <= frame.right;
     if (inside || revealTries >= 3) return true;

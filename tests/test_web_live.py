@@ -38,6 +38,18 @@ def test_the_dot_is_what_the_page_s_svg_is_drawn_from(two):
     assert drawn[drawn.index("<svg"):].strip() == inline_svg(page).strip()
 
 
+def test_a_focused_or_collapsed_page_gets_the_dot_of_what_it_shows(two):
+    olivia, _eunji = two
+    for query in ("focus=sma-scope-fixed&depth=1", "collapse=treaty-alliance"):
+        page = olivia.get(f"{MAP}?{query}").get_data(as_text=True)
+        dot_url = unescape(re.search(r'data-dot="([^"]+)"', page).group(1))
+        assert dot_url.endswith(query)
+        source = olivia.get(dot_url).get_data(as_text=True)
+        assert source != olivia.get(f"{MAP}/view.dot").get_data(as_text=True)
+        drawn = run_dot(source, "svg").decode()
+        assert drawn[drawn.index("<svg"):].strip() == inline_svg(page).strip()
+
+
 def test_the_dot_follows_the_session_s_choices(two):
     olivia, _eunji = two
     titles = olivia.get(f"{MAP}/view.dot").get_data(as_text=True)  # a big map: titles

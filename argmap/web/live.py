@@ -20,6 +20,7 @@ from argmap.web.auth import current
 from argmap.web.diagrams import diagram_plan
 from argmap.web.guard import load_map
 from argmap.web.page import PageRequest, evaluated
+from argmap.web.viewstate import ViewState
 
 bp = Blueprint("live", __name__, url_prefix="/maps/<slug>")
 
@@ -64,8 +65,9 @@ def view_dot(slug: str):
     drawn from; 304 while the revision (and the session's choices) stay the same."""
     session = db.session()
     found = load_map(session, slug)
+    state = ViewState.parse(request.args)  # the page's focus and collapsed nodes
     key = (ident(found), found.slug, str(found.created_at), found.revision, DOT_STAGE,
-           _choices(slug))
+           _choices(slug), tuple(sorted(state.query().items())))
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:24]
     headers = {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache", "Vary": "Cookie",
                "X-Argmap-Revision": str(found.revision)}
@@ -74,12 +76,16 @@ def view_dot(slug: str):
     body = DOTS.get(key)
     if body is None:
         data = load_map_data(session, found=found)
+        state = state.known(data)  # a node deleted since the page was drawn is left out
+        shown = state.view(data)
         req = PageRequest(session=session, found=found, data=data, view="diagram",
-                          node_key=None, forms={}, role=g.get("role"))
+                          node_key=None, forms={}, role=g.get("role"), state=state,
+                          shown=shown)
         ev = evaluated(req)
         plan = diagram_plan(session, found=found, fmt="svg", options=ev.options, data=data,
                             links=True, withdrawn=ev.withdrawn, reading=ev.drawn_reading,
-                            marks=marks_of(ev.evaluation) if ev.evaluation else None)
+                            marks=marks_of(ev.evaluation) if ev.evaluation else None,
+                            view=shown, view_args=state.query())
         body = plan.sources[0]
         DOTS.put(key, body)
     return Response(body, mimetype="text/vnd.graphviz", headers=headers)
