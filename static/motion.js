@@ -52,7 +52,15 @@
       .then(function (reply) {
         if (!reply.ok) throw new Error("view.dot: " + reply.status);
         return reply.text();
-      });
+      }).then(forLayout);
+  }
+
+  // Graphviz in WebAssembly has no fonts: it sizes text from metric tables, and for a font it
+  // does not know (ours) it takes Times, narrower than ours, so labels would overrun their
+  // boxes. Laid out as Courier (0.6 em a character, as wide as our sans), the boxes fit; the
+  // text is then drawn in the page's own font (app.css, .motion-stage text).
+  function forLayout(dot) {
+    return dot.replace(/fontname="[^"]*"/g, 'fontname="Courier"');
   }
 
   function makeGraph(div) {
@@ -121,6 +129,14 @@
         if (!document.contains(diagram) || !old) { div.remove(); return; }
         const frame = old.querySelector("g.graph");
         const ctm = frame && frame.getScreenCTM();
+        // The node the reader sees first (the open one, else the thesis) stays where the
+        // server's drawing had it: this layout's boxes differ a little from the server's.
+        const open = document.getElementById("node-detail");
+        const key = open && open.dataset.key;
+        const first = (key && old.querySelector("#n-" + CSS.escape(key))) ||
+          old.querySelector("g.node.thesis");
+        const was = first && first.getBoundingClientRect();
+        const anchor = was && { id: first.id, x: was.left + was.width / 2, y: was.top + was.height / 2 };
         document.dispatchEvent(new CustomEvent("argmap:diagram-taken"));
         old.remove();
         div.classList.remove("motion-hidden");
@@ -133,7 +149,7 @@
         diagram.dataset.motion = "on";
         showZoomTools();
         decorate();
-        if (again) { again = false; move(diagram); } else still();
+        if (again) { again = false; move(diagram); } else keepInView(anchor, true);
       });
     }).catch(function (error) { console.warn("argmap: the diagram stays still:", error); });
   }
@@ -144,11 +160,13 @@
     if (busy) { again = true; return; }
     busy = true;
     fetchDot(diagram).then(function (dot) {
+      if (!graph || !stage) { busy = false; return; } // the view was left meanwhile
       const anchor = anchorOf(diagram);
       graph.transition(function () {
         return window.d3.transition("argmap-move").duration(reducedMotion() ? 0 : MOVE_MS);
       }).renderDot(dot, function () {
         busy = false;
+        if (!graph) return;
         tameZoom(graph);
         decorate();
         if (again) { again = false; move(diagram); return; }
@@ -187,7 +205,8 @@
 
   // After the move the view glides so that node is where it was on screen; zoom stays. A node
   // just opened that the move left outside the frame (one just added) is brought in instead.
-  function keepInView(anchor) {
+  function keepInView(anchor, instant) {
+    if (!graph || !stage) { still(); return; }
     const open = document.getElementById("node-detail");
     const mine = open && open.dataset.key && document.getElementById("n-" + open.dataset.key);
     const frame = stage.getBoundingClientRect();
@@ -200,14 +219,14 @@
       }
     }
     const node = anchor && document.getElementById(anchor.id);
-    if (!node || !stage.contains(node)) return;
+    if (!node || !stage.contains(node)) { still(); return; }
     const box = node.getBoundingClientRect();
     const scale = stage.querySelector("g.graph").getScreenCTM().a;
     const dx = (anchor.x - box.left - box.width / 2) / scale;
     const dy = (anchor.y - box.top - box.height / 2) / scale;
     if (Math.abs(dx) + Math.abs(dy) < 0.5) { still(); return; }
     gliding = true;
-    graph.zoomSelection().transition("argmap-glide").duration(reducedMotion() ? 0 : 400)
+    graph.zoomSelection().transition("argmap-glide").duration(reducedMotion() || instant ? 0 : 400)
       .call(graph.zoomBehavior().translateBy, dx, dy)
       .on("end interrupt", function () { gliding = false; still(); });
   }
@@ -219,6 +238,7 @@
     return {
       moving: function () { return busy || gliding; },
       panBy: function (delta) {
+        if (!graph || !stage) return;
         const scale = stage.querySelector("g.graph").getScreenCTM().a;
         graph.zoomSelection().call(graph.zoomBehavior().translateBy,
                                    delta.x / scale, delta.y / scale);
@@ -381,6 +401,7 @@
     if (!button || !graph || !stage || !document.contains(stage)) return;
     const kind = button.dataset.zoom;
     whenStill(function () {
+      if (!graph) return;
       const zoom = graph.zoomBehavior();
       const svg = graph.zoomSelection();
       if (kind === "in") svg.call(zoom.scaleBy, 1.25);

@@ -54,7 +54,7 @@ def test_a_change_by_another_editor_moves_the_diagram_and_is_marked(editors, ser
     other.get_by_text("Add a rebuttal (a counterargument)").click()
     other.get_by_label("Rebuttal (why this node is wrong)").fill(OBJECTION)
     other.get_by_role("button", name="Add rebuttal").click()
-    expect(other.locator("#panel [role=status]")).to_contain_text("Added rebuttal")
+    expect(other.locator("#panel [role=status]:not(.chooser-status)")).to_contain_text("Added an objection to")
 
     # In Olivia's page the new node arrives in the moving drawing...
     new_node = page.locator(MOVED, has_text=OBJECTION)
