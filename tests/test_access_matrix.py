@@ -31,6 +31,8 @@ ROUTES = [
     ("find", "GET", "/maps/{slug}/nodes/find?q=thesis", None, "read"),
     ("page-search", "GET", "/maps/{slug}?q=thesis", None, "read"),
     ("revision", "GET", "/maps/{slug}/revision?rev=0", None, "read"),
+    ("view-dot", "GET", "/maps/{slug}/view.dot", None, "read"),
+    ("changes", "GET", "/maps/{slug}/changes?since=0", None, "read"),
     ("export-svg", "GET", "/maps/{slug}/export.svg", None, "read"),
     ("export-dot", "GET", "/maps/{slug}/export.dot", None, "read"),
     ("diagram", "GET", "/maps/{slug}/diagram.svg", None, "read"),

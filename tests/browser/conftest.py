@@ -157,6 +157,10 @@ def other_page(browser, server):
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
+# The panel's message (the choosers' own live regions are not it).
+PANEL_STATUS = "#panel [role=status]:not(.chooser-status)"
+
+
 def axe_violations(page) -> list[str]:
     """What axe-core finds on the page as it stands: "rule: selector" for each. Evaluated
     through the debugging protocol, which the page's CSP does not govern."""

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import fork_seed, log_in, sign_up, wait_until
+from tests.browser.conftest import PANEL_STATUS, fork_seed, log_in, sign_up, wait_until
 from tests.browser.test_motion import moving
 
 SEED = "/maps/treaty-alliance"
@@ -39,7 +39,7 @@ def test_click_a_node_add_a_rebuttal_and_see_it_everywhere(page, server, owned):
         "Linking the talks is legal: Article IV leaves the terms to agreement.")
     page.get_by_role("button", name="Add rebuttal").click()
     # The answer is the new rebuttal's panel, saying what it was added to.
-    expect(page.locator("#panel [role=status]:not(.chooser-status)")).to_contain_text("Added an objection to")
+    expect(page.locator(PANEL_STATUS)).to_contain_text("Added an objection to")
     expect(page.locator("#panel")).to_contain_text("It attacks")
 
     # The diagram shows it without a reload...
@@ -64,7 +64,7 @@ def test_a_second_browser_sees_the_change_without_a_reload(page, other_page, ser
     page.get_by_text("Add a rebuttal (a counterargument)").click()
     page.get_by_label("Rebuttal (why this node is wrong)").fill("A rebuttal from group A.")
     page.get_by_role("button", name="Add rebuttal").click()
-    expect(page.locator("#panel [role=status]:not(.chooser-status)")).to_contain_text("Added an objection to")
+    expect(page.locator(PANEL_STATUS)).to_contain_text("Added an objection to")
     # The poller asks every POLL_SECONDS; how fast a change arrives is a figure for bench/,
     # not a timed test: a busy machine may be slower, and that is not a failure.
     expect(other_page.locator(".outline-tree", has_text="A rebuttal from group A.")).to_have_count(
@@ -94,7 +94,7 @@ def test_add_a_claim_with_the_keyboard_through_the_outline(page, server, owned):
     page.keyboard.type("Tariffs and troops are different bargains.")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    expect(page.locator("#panel [role=status]:not(.chooser-status)")).to_contain_text("Added a reason for")
+    expect(page.locator(PANEL_STATUS)).to_contain_text("Added a reason for")
     child = page.locator("#o-thesis + ul > li > a", has_text="different bargains")
     expect(child).to_have_count(1)
     expect(child).to_contain_text("supports")

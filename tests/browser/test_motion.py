@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import _watched_page, fork_seed, sign_up, wait_until
+from tests.browser.conftest import PANEL_STATUS, _watched_page, fork_seed, sign_up, wait_until
 
 MAP = "/maps/seminar"
 MOVED = "#diagram .motion-stage svg g.node"  # the drawing that static/motion.js moves
@@ -54,7 +54,7 @@ def test_a_change_by_another_editor_moves_the_diagram_and_is_marked(editors, ser
     other.get_by_text("Add a rebuttal (a counterargument)").click()
     other.get_by_label("Rebuttal (why this node is wrong)").fill(OBJECTION)
     other.get_by_role("button", name="Add rebuttal").click()
-    expect(other.locator("#panel [role=status]:not(.chooser-status)")).to_contain_text("Added an objection to")
+    expect(other.locator(PANEL_STATUS)).to_contain_text("Added an objection to")
 
     # In Olivia's page the new node arrives in the moving drawing...
     new_node = page.locator(MOVED, has_text=OBJECTION)

@@ -11,7 +11,14 @@ from sqlmodel import select
 from argmap import db
 from argmap.domain.maps import get_map
 from argmap.models import Node, Premise, Relation
-from tests.browser.conftest import axe_violations, fork_seed, log_in, sign_up, wait_until
+from tests.browser.conftest import (
+    PANEL_STATUS,
+    axe_violations,
+    fork_seed,
+    log_in,
+    sign_up,
+    wait_until,
+)
 
 MAP = "/maps/seminar"
 OBJECTION = "Linking the talks is legal: Article IV leaves the terms to agreement."
@@ -254,7 +261,7 @@ def test_a_node_deleted_while_open_says_so_and_keeps_the_edit(page, other_page, 
     other_page.goto(server.url + MAP + "?node=korea-record", wait_until="load")
     other_page.locator("#act-delete > summary").click()
     other_page.locator("#act-delete").get_by_role("button", name="Delete this node").click()
-    expect(other_page.locator("#panel [role=status]:not(.chooser-status)")).to_contain_text("Deleted")
+    expect(other_page.locator(PANEL_STATUS)).to_contain_text("Deleted")
     # The live refresh says it is gone, without taking away what is being typed.
     expect(page.locator("#node-detail h2")).to_have_text("This node has been deleted",
                                                          timeout=20000)

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import fork_seed, sign_up
+from tests.browser.conftest import PANEL_STATUS, fork_seed, sign_up
 
 
 def test_invite_a_guest_who_rebuts_then_revert_it(page, other_page, server):
@@ -32,7 +32,7 @@ def test_invite_a_guest_who_rebuts_then_revert_it(page, other_page, server):
     other_page.get_by_label("Rebuttal (why this node is wrong)").fill(
         "Linking two deals is ordinary diplomacy, not a breach.")
     other_page.get_by_role("button", name="Add rebuttal").click()
-    expect(other_page.locator("#panel [role=status]:not(.chooser-status)")).to_contain_text("Added an objection to")
+    expect(other_page.locator(PANEL_STATUS)).to_contain_text("Added an objection to")
 
     # The owner sees it, attributed to the guest, and in the history.
     page.goto(server.url + map_path + "?view=outline")
