@@ -149,13 +149,20 @@
         diagram.dataset.motion = "on";
         showZoomTools();
         decorate();
-        if (again) { again = false; move(diagram); } else keepInView(anchor, true);
+        if (again) { again = false; move(current(diagram)); } else keepInView(anchor, true);
       });
     }).catch(function (error) { console.warn("argmap: the diagram stays still:", error); });
   }
 
   // A change: the kept drawing takes the new view's place and moves to the new layout. The
   // node <g> elements are the same elements, moved; zoom and pan are the svg's own, kept.
+  // The view may have been replaced while a move ran: the next move is to the newest view's
+  // DOT (its address carries the focus and collapsed nodes), not the one asked for first.
+  function current(diagram) {
+    const now = document.getElementById("diagram");
+    return now && now.dataset.dot ? now : diagram;
+  }
+
   function move(diagram) {
     if (busy) { again = true; return; }
     busy = true;
@@ -169,7 +176,7 @@
         if (!graph) return;
         tameZoom(graph);
         decorate();
-        if (again) { again = false; move(diagram); return; }
+        if (again) { again = false; move(current(diagram)); return; }
         keepInView(anchor);
       });
     }).catch(function (error) {
