@@ -10,6 +10,7 @@
   const vendor = new URL("vendor/", here).href;
   const FADE_MS = 20000; // how long a change by someone else stays marked
   const MOVE_MS = 900;
+  const MOVING_NODES = 150; // above this many boxes the diagram does not move (see takeOver)
   const SEEN = "argmap:seen:"; // + slug: the newest change this browser has seen
   const WORDS = { added: "new", edited: "edited" };
 
@@ -116,6 +117,9 @@
   function takeOver(diagram) {
     Promise.all([start(), fetchDot(diagram)]).then(function (done) {
       if (!document.contains(diagram) || !serverSvg(diagram)) return;
+      // A big drawing is laid out and animated too slowly in the browser on a modest
+      // machine: it stays the server's, which is replaced on a change as before.
+      if ((done[1].match(/\bid="n-/g) || []).length > MOVING_NODES) return;
       const div = document.createElement("div");
       div.className = "motion-stage motion-hidden";
       div.setAttribute("aria-hidden", "true"); // not there for anyone until it takes over

@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from argmap import create_app
@@ -153,6 +154,10 @@ def page(browser, server):
 def other_page(browser, server):
     yield from _watched_page(browser, 1100)
 
+
+# Conditions, not sleeps: on a busy machine (CI runs two suites at once on two cores) the
+# page's WebAssembly layout can take longer than Playwright's 5 s default.
+expect.set_options(timeout=20_000)
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 

@@ -86,7 +86,9 @@ def added_is_shown(page, server, before: set[str], parent: str = "thesis") -> st
     assert targets(server, new) == [("attack", parent)]
     expect(page.locator("#node-detail")).to_have_attribute("data-key", new)
     assert page.url.endswith(f"{MAP}?node={new}")
-    expect(page.locator(f"#diagram g#n-{new}")).to_have_class(re.compile(r"\bselected\b"))
+    # The moving drawing lays the new node out in the browser: slow on a busy machine.
+    expect(page.locator(f"#diagram g#n-{new}")).to_have_class(re.compile(r"\bselected\b"),
+                                                             timeout=45_000)
     assert in_viewport(page, "#added"), "the confirmation is out of view"
     assert page.evaluate("document.activeElement.id") == "added"
     assert page.evaluate("window.__sameDocument") is True
