@@ -26,6 +26,7 @@ class SourceData:
     locator: str
     quote: str | None = None
     url: str | None = None
+    note: str | None = None  # what the citation could not confirm
 
     def citation(self) -> str:
         quote = f": \u201c{self.quote}\u201d" if self.quote else ""
@@ -44,6 +45,30 @@ class NodeData:
     passage_paragraph: int | None = None
     passage_quote: str | None = None
     tags: tuple[str, ...] = ()  # free labels, e.g. an Argdown heading or #(tag)
+
+    @property
+    def opposing(self) -> bool:
+        return is_opposing(self.tags)
+
+
+def walk_starts(data: "MapData", has_parent: set[str]) -> list[str]:
+    """Where a walk down the map starts: each thesis, even when a conclusion drawn from it
+    (a recommendation) rests on it, then every other node that nothing argues from."""
+    theses = [n.key for n in data.nodes if n.kind == "thesis"]
+    return theses + [n.key for n in data.nodes
+                     if n.key not in has_parent and n.kind != "thesis"]
+
+
+# The tag of a position the source argues against (whatever the node's kind): every view
+# draws such nodes apart from the source's own claims.
+OPPOSING = "opposing"
+
+
+def is_opposing(tags: tuple[str, ...] | str | None) -> bool:
+    """Whether tags (a tuple, or the comma-separated column) mark an opposing position."""
+    if isinstance(tags, str):
+        tags = tuple(t.strip() for t in tags.split(","))
+    return OPPOSING in (tags or ())
 
 
 LINK = " + "  # joins the premises of a linked step in its ref: "a + b -> c"

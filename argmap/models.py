@@ -27,6 +27,7 @@ from argmap.errors import InvalidInput
 TEXT_MAX = 2000
 TITLE_MAX = 120
 QUOTE_MAX = 200
+NOTE_MAX = 500
 SOURCE_TEXT_MAX = 200_000
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 URL_PATTERN = r"^https?://\S+$"  # no javascript: or data: links in rendered pages
@@ -65,6 +66,8 @@ class RelationKind(StrEnum):
 class Origin(StrEnum):
     DOCUMENT = "document"  # restates the map's source text
     EDITOR = "editor"  # added by the map's editors
+    # A premise the source leaves unstated but its argument needs, made explicit by the editors
+    RECONSTRUCTION = "reconstruction"
 
 
 class _Row(Protocol):
@@ -146,6 +149,8 @@ class SourceBase(SQLModel):
     locator: str = Field(min_length=1, max_length=120)
     quote: str | None = Field(default=None, max_length=QUOTE_MAX)
     url: str | None = Field(default=None, max_length=500, schema_extra={"pattern": URL_PATTERN})
+    # What the citation could not confirm (e.g. a wording checked only in a secondary copy).
+    note: str | None = Field(default=None, max_length=NOTE_MAX)
 
 
 class Source(SourceBase, table=True):

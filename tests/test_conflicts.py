@@ -87,11 +87,11 @@ def test_undercutting_a_step_someone_removed_is_a_conflict(app, two):
         found = get_map(session, slug="seminar")
         ids = {n.key: n.id for n in session.exec(select(Node).where(Node.map_id == found.id))}
         step = session.exec(select(Relation).join(Premise, Premise.relation_id == Relation.id)
-                            .where(Premise.node_id == ids["sma-scope-fixed"],
+                            .where(Premise.node_id == ids["sma-rooted-in-mdt"],
                                    Relation.kind == "support")).first()
         target = session.exec(select(Node.key).where(Node.id == step.target_node_id)).one()
     post(olivia, f"{MAP}/nodes/{target}/delete")  # removes the step with its target
-    reply = post(eunji, f"{MAP}/nodes/sma-scope-fixed/undercuts",
+    reply = post(eunji, f"{MAP}/nodes/sma-rooted-in-mdt/undercuts",
                  {"relation": str(step.id), "text": "It does not follow."}, htmx="panel")
     html = reply.get_data(as_text=True)
     assert reply.status_code == 409 and "has been removed by someone else" in html

@@ -172,7 +172,8 @@ def test_brute_force_checker_is_itself_right():
 def test_seed_evaluation_is_stable_and_explained():
     first, second = evaluate(SEED), evaluate(SEED)
     assert first == second
-    assert first.nodes["thesis"].label == IN
+    # The editors' objections to the scope and consent arguments stand unanswered.
+    assert first.nodes["thesis"].label == OUT
     assert all(r.why for r in first.nodes.values())
     labels = {r.label for r in first.nodes.values()}
     assert labels <= {IN, OUT, UNDEC} and OUT in labels
@@ -183,23 +184,33 @@ def test_seed_evaluation_is_stable_and_explained():
 
 def test_what_if_withdrawing_a_claim_changes_the_thesis():
     before = evaluate(SEED)
-    # both answers to the "one-stop shopping" objection, supposed withdrawn
-    withdrawn = ("reb-one-stop-shopping", "no-rushed-deal")
+    # the editors' objections to the answers to both objections the thesis faces
+    withdrawn = ANSWERED
     after = evaluate(SEED, withdrawn=withdrawn)
     assert not set(withdrawn) & set(after.nodes)
-    assert after.nodes["thesis"].why.startswith("Defeated by \u201cOpposing: one-stop")
-    assert after.nodes["thesis"].label == OUT and before.nodes["thesis"].label == IN
-    assert after.nodes["thesis"].strength < before.nodes["thesis"].strength
-    assert "opp-one-stop-shopping" in SEED.nodes_by_key
+    assert before.nodes["thesis"].why.startswith("Defeated by \u201cTrump, second term")
+    assert after.nodes["thesis"].label == IN and before.nodes["thesis"].label == OUT
+    assert after.nodes["thesis"].strength > before.nodes["thesis"].strength
+    # One of them alone does not do it: the other objection is still unanswered.
+    assert evaluate(SEED, withdrawn=ANSWERED[:1]).nodes["thesis"].label == OUT
+    # Under necessary support, Article VI's attack on the reconstructed premise also reaches
+    # the consent claim, so the thesis needs that withdrawn as well.
+    necessary = evaluate(SEED, withdrawn=withdrawn, reading="necessary")
+    assert necessary.nodes["thesis"].label == OUT
+    assert evaluate(SEED, withdrawn=(*withdrawn, "ed-art6-termination"),
+                    reading="necessary").nodes["thesis"].label == IN
+
+
+ANSWERED = ("ed-korus-linkage", "ed-strategic-flexibility", "ed-ndaa-consultation")
 
 
 def test_cli_prints_the_same(runner):
     result = runner.invoke(args=["evaluate", str(SEEDS / "treaty-alliance.yaml"), "--format",
-                                 "json", "--withdraw", "reb-one-stop-shopping"])
+                                 "json", "--withdraw", "ed-korus-linkage"])
     assert result.exit_code == 0, result.output
     printed = json.loads(result.output)
-    expected = evaluate(SEED, withdrawn=("reb-one-stop-shopping",))
+    expected = evaluate(SEED, withdrawn=("ed-korus-linkage",))
     assert {n["key"]: n["label"] for n in printed["nodes"]} == \
         {k: r.label for k, r in expected.nodes.items()}
     text = runner.invoke(args=["evaluate", "treaty-alliance", "--semantics", "dfquad"])
-    assert text.exit_code == 0 and "thesis: Stands" in text.output and "%" in text.output
+    assert text.exit_code == 0 and "thesis: Defeated" in text.output and "%" in text.output

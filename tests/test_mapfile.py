@@ -233,7 +233,7 @@ def _variants():
 
     lines, n = replaced("    origin: editor", "    origin: editors")
     v["origin-unknown"] = (lines, n, ["node 'rebuttal': field 'origin'",
-                                      "expected document or editor"])
+                                      "expected document, editor or reconstruction"])
 
     lines, n = replaced("      paragraph: 3", "      paragraph: 0")
     v["passage-paragraph-zero"] = (lines, n - 1, ["node 'claim': field 'passage.paragraph'"])
@@ -443,7 +443,8 @@ def test_bundled_seed_parses():
         assert r.premises[0] in data.nodes_by_key
         assert r.target in (supports if r.is_undercut else data.nodes_by_key)
     assert {r.target for r in data.relations if r.is_undercut} == {
-        "sma-scope-fixed -> thesis", "korea-record -> sma-scope-fixed"}
+        "mdt-article-4 + agreed-undone-by-agreement -> withdrawal-needs-consent",
+        "korea-record -> sma-scope-fixed", "mdt-article-2 -> mdt-commits-defense"}
 
 
 # --- known bugs (see the report): the reader crashes or rejects instead of a MapFileError --

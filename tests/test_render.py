@@ -53,7 +53,7 @@ def test_every_seed_node_text_appears_in_the_svg(seed, seed_svg):
 
 def test_editor_additions_are_marked_in_the_diagram(seed, seed_svg):
     for item in seed.nodes:
-        marked = "EDITOR'S ADDITION" in node_text(seed_svg, item.key)
+        marked = "EDITOR\u2019S ADDITION" in node_text(seed_svg, item.key)
         assert marked == (item.origin == "editor"), item.key
 
 
@@ -111,8 +111,8 @@ def test_kinds_differ_in_shape_and_relations_in_colour_and_line_style(seed):
     edges = LIGHT.edges
     assert len({e.color for e in edges.values()}) == 3
     assert len({e.style for e in edges.values()}) == 3  # readable in grayscale
-    assert re.search(r'"n-ed-art6-termination" -> "n-withdrawal-needs-consent" \[[^]]*style=dashed',
-                     dot)
+    assert re.search(r'"n-ed-art6-termination" -> "n-agreed-undone-by-agreement" '
+                     r'\[[^]]*style=dashed', dot)
 
 
 def test_an_undercut_points_at_the_relation_it_attacks():

@@ -220,7 +220,7 @@ def _step(fork, premise: str, target: str, kind: str) -> int:
 # The single changes are tried on a fork of the seed: its keys, in the same messages.
 SEED_KEYS = {
     "duplicate-relation": {"'a'": "'korea-record'", "'t'": "'sma-scope-fixed'"},
-    "undercut-of-a-non-support": {"'r -> t'": "'opp-hormuz -> sma-scope-fixed'"},
+    "undercut-of-a-non-support": {"'r -> t'": "'sma-scope-fixed -> opp-strategic-assets'"},
     "dangling-reference": {"'b'": "'korea-record'"},
 }
 
@@ -239,8 +239,8 @@ FORMS = {
                                 {"kind": "support", "target": "korea-record"}),
     "duplicate-relation": lambda f: ("/nodes/korea-record/links",
                                      {"kind": "attack", "target": "sma-scope-fixed"}),
-    "undercut-of-a-non-support": lambda f: ("/nodes/opp-hormuz/undercuts", {
-        "relation": str(_step(f, "opp-hormuz", "sma-scope-fixed", "attack")),
+    "undercut-of-a-non-support": lambda f: ("/nodes/opp-strategic-assets/undercuts", {
+        "relation": str(_step(f, "sma-scope-fixed", "opp-strategic-assets", "attack")),
         "text": "Does not follow."}),
     "dangling-reference": lambda f: ("/nodes/korea-record/links",
                                      {"kind": "support", "target": "nobody"}),
@@ -296,8 +296,8 @@ def test_the_domain_functions_refuse_each_single_change(app, fork):
                 session, map_id=map_id, source_key="korea-record", target_key="nobody",
                 kind="support"),
             "undercut-of-a-non-support": lambda: add_undercut(
-                session, map_id=map_id, source_id=ids["reb-hormuz"],
-                relation_id=_step(fork, "opp-hormuz", "sma-scope-fixed", "attack")),
+                session, map_id=map_id, source_id=ids["ed-record-is-policy"],
+                relation_id=_step(fork, "sma-scope-fixed", "opp-strategic-assets", "attack")),
             "undercut-of-its-own-step": lambda: add_undercut(
                 session, map_id=map_id, source_id=ids["korea-record"],
                 relation_id=_step(fork, "korea-record", "sma-scope-fixed", "support")),

@@ -39,45 +39,103 @@ def citations(seed) -> str:
     return " | ".join(s.citation() for s in seed.sources)
 
 
-def test_every_piece_of_the_op_eds_evidence_is_cited(seed):
+def test_every_piece_of_the_op_eds_evidence_is_cited_by_its_real_name(seed):
     cited = citations(seed)
     for document, locator in [
-        ("Mutual Defense Treaty", "Preamble"),
-        ("Mutual Defense Treaty", "Article II"),
-        ("Mutual Defense Treaty", "Article IV"),
-        ("Wartime Host Nation Support", ""),
-        ("Special Measures Agreement", "Full title"),
-        ("Status of Forces Agreement", "Article V"),
-        ("Special Measures Agreement", "labor, construction and logistics"),
+        ("Mutual Defense Treaty between the Republic of Korea", "Preamble"),
+        ("Mutual Defense Treaty between the Republic of Korea", "Article II"),
+        ("Mutual Defense Treaty between the Republic of Korea", "Article IV"),
+        ("wartime host nation support", "Article 2(a)"),
+        ("concerning Special Measures", "Title: \u201cSpecial Measures Relating to Article V "
+         "of the Agreement under Article IV of the Mutual Defense Treaty"),
+        ("Status of United States Armed Forces", "Article V"),
+        ("concerning Special Measures (the 8th SMA", "Article I: \u201cLabor Cost Sharing"),
     ]:
         assert re.search(re.escape(document) + r"[^|]*" + re.escape(locator), cited), document
     evidence_sources = {n.cites for n in seed.nodes if n.kind == "evidence"}
     assert all(evidence_sources) and evidence_sources <= set(seed.sources_by_key)
+    by_key = seed.sources_by_key
+    # The corrections of the fact-check: Article II says "deter", the wartime-support
+    # agreement was signed in 1991, and wordings that could not be checked say so.
+    assert "deter armed attack" in by_key["mdt-art2"].quote
+    assert "1991" in by_key["whns"].document and by_key["whns"].quote is None
+    assert "Not verified" in by_key["whns"].note
+    assert "own rendering" in by_key["sma-title"].note
+    assert all(s.url or s.note for s in seed.sources)
+    assert not any("Yoo Jee-hye" in s.document for s in seed.sources)  # the op-ed isn't evidence
+    node = seed.nodes_by_key
+    assert "deter" in node["mdt-article-2"].text and "withstand" not in node["mdt-article-2"].text
     texts = " ".join(n.text for n in seed.nodes)
     for phrase in ("Article IV", "1992", "12th", "three"):
         assert phrase in texts
 
 
-def test_each_opposing_position_is_answered_by_a_rebuttal(seed):
-    positions = {"opp-fivefold", "opp-strategic-assets", "opp-hormuz", "opp-one-stop-shopping",
-                 "opp-pentagon-guidance", "opp-one-theater"}
-    answered = {r.target for r in seed.relations
-                if r.kind == "attack" and r.target in positions
-                and seed.nodes_by_key[r.premises[0]].kind == "rebuttal"
-                and seed.nodes_by_key[r.premises[0]].origin == "document"}
-    assert answered == positions
+OPPOSING = {"opp-fivefold", "opp-strategic-assets", "opp-hormuz", "opp-one-stop-shopping",
+            "opp-withdrawal-threat", "opp-pentagon-guidance", "opp-one-theater"}
 
 
-def test_editors_counterarguments_are_marked_and_sourced(seed):
+def test_opposing_positions_are_tagged_and_answered_by_the_op_eds_own_claims(seed):
+    assert {n.key for n in seed.nodes if n.opposing} == OPPOSING
+    assert not any(n.title.lower().startswith("opposing") for n in seed.nodes)
+    answers = {}
+    for r in seed.relations:
+        if r.kind == "attack" and r.target in OPPOSING:
+            answers.setdefault(r.target, set()).update(r.premises)
+    # The op-ed answers each position it argues against with a claim it makes itself, not a
+    # copy: no node of the source is a rebuttal any more. It leaves two demands unanswered.
+    assert not [n.key for n in seed.nodes if n.kind == "rebuttal" and n.origin == "document"]
+    assert set(answers) == OPPOSING - {"opp-fivefold", "opp-hormuz"}
+    assert answers["opp-one-stop-shopping"] == {"sma-scope-fixed", "outside-scope-not-negotiable"}
+    assert {"withdrawal-needs-consent"} <= answers["opp-withdrawal-threat"]
+    # What the op-ed concludes from the thesis rests on it; nothing restates it as a reason,
+    # and the op-ed's answers to the bundle and the threat are not repeated as supports.
+    assert {r.target for r in seed.relations if r.premises == ("thesis",)} == {
+        "rec-legal-architecture", "no-rushed-deal"}
+
+
+def test_linked_premises_and_reconstructions(seed):
+    linked = {(r.kind, frozenset(r.premises), r.target) for r in seed.relations if r.is_linked}
+    assert linked == {
+        ("support", frozenset({"mdt-article-4", "agreed-undone-by-agreement"}),
+         "withdrawal-needs-consent"),
+        ("support", frozenset({"sma-is-exception", "exception-read-narrowly"}),
+         "sma-scope-fixed"),
+        ("attack", frozenset({"sma-scope-fixed", "outside-scope-not-negotiable"}),
+         "opp-one-stop-shopping"),
+    }
+    reconstructed = {n.key for n in seed.nodes if n.origin == "reconstruction"}
+    assert reconstructed == {"agreed-undone-by-agreement", "outside-scope-not-negotiable",
+                             "exception-read-narrowly"}
+    for key in reconstructed:  # unstated: nothing to anchor, and each is a premise
+        assert seed.nodes_by_key[key].passage_quote is None
+        assert any(key in r.premises and r.is_linked for r in seed.relations)
+
+
+def test_editors_counterarguments_are_marked_sourced_and_reach_the_thesis(seed):
     editors = [n for n in seed.nodes if n.origin == "editor"]
-    assert len(editors) >= 2
-    assert all(n.cites and n.author for n in editors)
-    targets = {r.target for r in seed.relations if r.premises[0] in {n.key for n in editors}}
-    op_ed_targets = {t for t in targets if " -> " in t or
-                     seed.nodes_by_key[t].origin == "document"}
-    assert len(op_ed_targets) >= 2  # they argue against the op-ed itself
+    assert len(editors) >= 7
+    assert all(n.cites and n.author and n.title.startswith("Editors:") for n in editors)
+    op_ed = {n.key for n in seed.nodes if n.origin != "editor" and not n.opposing}
+    for n in editors:
+        (target,) = [r.target for r in seed.relations if n.key in r.premises]
+        ends = set(seed.steps_by_ref[target].premises) if " -> " in target else {target}
+        assert ends & (op_ed | OPPOSING), n.key
     cited = {seed.sources_by_key[n.cites].locator for n in editors}
     assert {"Article IV", "Article VI"} <= cited
+    documents = " ".join(seed.sources_by_key[n.cites].document for n in editors)
+    assert "Strategic Consultation for Allied Partnership" in documents
+    assert "KORUS" in documents and "Public Law 116-92" in documents
+
+
+def test_no_two_nodes_say_the_same_thing(seed):
+    """No two nodes share a title, and no two nodes' texts share six consecutive words."""
+    titles = Counter(n.title for n in seed.nodes)
+    assert [t for t, count in titles.items() if count > 1] == []
+    seen: dict[tuple[str, ...], str] = {}
+    for item in seed.nodes:
+        words = re.findall(r"[\w'’-]+", item.text.lower())
+        for gram in {tuple(words[i:i + 6]) for i in range(len(words) - 5)}:
+            assert seen.setdefault(gram, item.key) == item.key, (item.key, seen[gram], gram)
 
 
 def test_quotes_are_short_and_located(seed):

@@ -150,10 +150,10 @@ def test_undercut_an_inference(client, app):
         ids = {n.key: n.id for n in session.exec(select(Node)).all()}
         support = session.exec(select(Relation).join(
             Premise, Premise.relation_id == Relation.id).where(
-            Premise.node_id == ids["sma-scope-fixed"], Relation.kind == "support")).first()
-    panel = client.get(f"{MAP}?node=sma-scope-fixed").get_data(as_text=True)
+            Premise.node_id == ids["sma-rooted-in-mdt"], Relation.kind == "support")).first()
+    panel = client.get(f"{MAP}?node=sma-rooted-in-mdt").get_data(as_text=True)
     assert f'<option value="{support.id}"' in panel
-    reply = post(client, f"{MAP}/nodes/sma-scope-fixed/undercuts",
+    reply = post(client, f"{MAP}/nodes/sma-rooted-in-mdt/undercuts",
                  {"relation": str(support.id), "text": "Scope says nothing about linkage."},
                  htmx="panel")
     assert reply.status_code == 200
@@ -233,27 +233,27 @@ def test_delete_explains_then_removes(client, app):
     panel = client.get(f"{MAP}?node=sma-full-title").get_data(as_text=True)
     assert "Deleting removes this node and its" in panel
     before = state(app)
-    reply = post(client, f"{MAP}/nodes/reb-fivefold/delete", {"view": "outline"})
+    reply = post(client, f"{MAP}/nodes/ed-record-is-policy/delete", {"view": "outline"})
     assert reply.status_code == 303 and reply.location.endswith(f"{MAP}?view=outline#panel")
-    assert node_row(app, "reb-fivefold") is None
+    assert node_row(app, "ed-record-is-policy") is None
     after = state(app)
     assert after[1] == before[1] - 1 and after[2] < before[2]
 
 
 def test_delete_with_htmx_empties_the_panel(client, app):
-    reply = post(client, f"{MAP}/nodes/opp-hormuz/delete", htmx="panel")
+    reply = post(client, f"{MAP}/nodes/opp-one-theater/delete", htmx="panel")
     html = reply.get_data(as_text=True)
     assert reply.status_code == 200 and "Deleted" in html and 'id="node-detail"' not in html
     assert reply.headers["HX-Push-Url"] == MAP
     # The rebuttal that answered it stays, unconnected, and says so beforehand next time.
-    assert node_row(app, "reb-hormuz") is not None
+    assert node_row(app, "ed-no-regional-conflict") is not None
 
 
 def test_delete_names_the_nodes_left_unconnected(client):
-    html = client.get(f"{MAP}?node=opp-hormuz").get_data(as_text=True)
+    html = client.get(f"{MAP}?node=opp-one-theater").get_data(as_text=True)
     box = html[html.index('id="act-delete"'):]
     box = box[:box.index("</details>")]
-    assert "1 node argues about it" in box and "no longer be connected" in box
+    assert "2 nodes argue about it" in box and "no longer be connected" in box
 
 
 def test_add_a_free_node(client, app):
@@ -298,7 +298,7 @@ CASES = [
       "url": "javascript:alert(1)"}, "evidence", "url", "http:// or https://"),
     ("evidence-no-locator", f"{MAP}/nodes/thesis/arguments",
      {"form": "evidence", "text": "Fact.", "document": "D"}, "evidence", "locator", "is empty"),
-    ("undercut-an-attack", f"{MAP}/nodes/reb-hormuz/undercuts", {"relation": "ATTACK",
+    ("undercut-an-attack", f"{MAP}/nodes/ed-korus-linkage/undercuts", {"relation": "ATTACK",
                                                                   "text": "x"},
      "undercut", "relation", "not a support step"),
     ("evidence-edit-no-citation", f"{MAP}/nodes/thesis/edit", {"kind": "evidence", "text": "x"},

@@ -41,7 +41,7 @@ def step_id(app, premise: str, target: str) -> int:
 
 
 def test_add_a_new_claim_as_a_co_premise_and_see_it_evaluated(client, app):
-    step = step_id(app, "sma-rooted-in-mdt", "sma-scope-fixed")
+    step = step_id(app, "sma-rooted-in-mdt", "sma-is-exception")
     panel = client.get(f"{MAP}?node=sma-rooted-in-mdt").get_data(as_text=True)
     assert "Add a co-premise" in panel and f'<option value="{step}"' in panel
     reply = post(client, f"{MAP}/nodes/sma-rooted-in-mdt/premises",
@@ -50,11 +50,11 @@ def test_add_a_new_claim_as_a_co_premise_and_see_it_evaluated(client, app):
     page = reply.get_data(as_text=True)
     assert reply.status_code == 200, page
     assert "is now a co-premise" in page and "only together with" in page
-    linked = [r for r in steps(app).values() if r.is_linked and r.target == "sma-scope-fixed"]
+    linked = [r for r in steps(app).values() if r.is_linked and r.target == "sma-is-exception"]
     assert len(linked) == 1 and linked[0].premises[0] == "sma-rooted-in-mdt"
     # the diagram draws the step through one inference point, with the legend's words
     svg = html.unescape(client.get(f"{MAP}/export.svg").get_data(as_text=True))
-    assert f'id="j-{"_".join(linked[0].premises)}--sma-scope-fixed"' in svg
+    assert f'id="j-{"_".join(linked[0].premises)}--sma-is-exception"' in svg
     assert "count only together" in svg
     # the history names it
     history = client.get(f"{MAP}/history").get_data(as_text=True)
@@ -62,22 +62,22 @@ def test_add_a_new_claim_as_a_co_premise_and_see_it_evaluated(client, app):
 
 
 def test_choose_an_existing_node_as_a_co_premise_then_remove_it(client, app):
-    step = step_id(app, "three-categories", "sma-scope-fixed")
-    reply = post(client, f"{MAP}/nodes/three-categories/premises",
-                 {"relation": str(step), "text": "", "premise": "korea-record"})
-    assert reply.status_code == 422  # korea-record already supports sma-scope-fixed alone
+    step = step_id(app, "sofa-article-5", "sma-is-exception")
+    reply = post(client, f"{MAP}/nodes/sofa-article-5/premises",
+                 {"relation": str(step), "text": "", "premise": "sma-rooted-in-mdt"})
+    assert reply.status_code == 422  # sma-rooted-in-mdt already supports it alone
     assert "already argues about" in reply.get_data(as_text=True)
-    reply = post(client, f"{MAP}/nodes/three-categories/premises",
-                 {"relation": str(step), "text": "", "premise": "sofa-article-5"})
+    reply = post(client, f"{MAP}/nodes/sofa-article-5/premises",
+                 {"relation": str(step), "text": "", "premise": "sma-full-title"})
     assert reply.status_code == 303
-    assert "three-categories + sofa-article-5 -> sma-scope-fixed" in steps(app)
+    assert "sofa-article-5 + sma-full-title -> sma-is-exception" in steps(app)
     # Removing one of two premises leaves an ordinary step; the last one cannot go.
-    reply = post(client, f"{MAP}/nodes/three-categories/premises/remove",
-                 {"relation": str(step), "premise": "sofa-article-5"}, htmx="panel")
+    reply = post(client, f"{MAP}/nodes/sofa-article-5/premises/remove",
+                 {"relation": str(step), "premise": "sma-full-title"}, htmx="panel")
     assert reply.status_code == 200 and "Took" in reply.get_data(as_text=True)
-    assert "three-categories -> sma-scope-fixed" in steps(app)
-    reply = post(client, f"{MAP}/nodes/three-categories/premises/remove",
-                 {"relation": str(step), "premise": "three-categories"}, htmx="panel")
+    assert "sofa-article-5 -> sma-is-exception" in steps(app)
+    reply = post(client, f"{MAP}/nodes/sofa-article-5/premises/remove",
+                 {"relation": str(step), "premise": "sofa-article-5"}, htmx="panel")
     assert reply.status_code == 422
     assert "only premise" in reply.get_data(as_text=True)
 
@@ -102,12 +102,12 @@ def test_bad_co_premises_are_refused_next_to_the_field_and_store_nothing(client,
 
 
 def test_revert_and_undo_a_co_premise(client, app):
-    step = step_id(app, "three-categories", "sma-scope-fixed")
-    post(client, f"{MAP}/nodes/three-categories/premises",
-         {"relation": str(step), "text": "", "premise": "sofa-article-5"})
-    assert "three-categories + sofa-article-5 -> sma-scope-fixed" in steps(app)
+    step = step_id(app, "sofa-article-5", "sma-is-exception")
+    post(client, f"{MAP}/nodes/sofa-article-5/premises",
+         {"relation": str(step), "text": "", "premise": "sma-full-title"})
+    assert "sofa-article-5 + sma-full-title -> sma-is-exception" in steps(app)
     post(client, f"{MAP}/undo")
-    assert "three-categories -> sma-scope-fixed" in steps(app)
+    assert "sofa-article-5 -> sma-is-exception" in steps(app)
     # Removing a premise of the seed's linked step, then reverting that change, restores it.
     linked = step_id(app, "mdt-article-4", "withdrawal-needs-consent")
     post(client, f"{MAP}/nodes/mdt-article-4/premises/remove",
@@ -138,12 +138,12 @@ def test_the_panel_explains_which_premise_made_the_step_fail(client, app):
 def test_undo_that_would_leave_a_step_without_premises_is_refused(client, app):
     """Add co-premise n to a step, then take the step's first premise out; undoing the first
     change would leave the step empty, so it is refused and nothing changes."""
-    step = step_id(app, "three-categories", "sma-scope-fixed")
-    post(client, f"{MAP}/nodes/three-categories/premises",
-         {"relation": str(step), "text": "", "premise": "sofa-article-5"})
-    post(client, f"{MAP}/nodes/three-categories/premises/remove",
-         {"relation": str(step), "premise": "three-categories"})
-    assert "sofa-article-5 -> sma-scope-fixed" in steps(app)
+    step = step_id(app, "sofa-article-5", "sma-is-exception")
+    post(client, f"{MAP}/nodes/sofa-article-5/premises",
+         {"relation": str(step), "text": "", "premise": "sma-full-title"})
+    post(client, f"{MAP}/nodes/sofa-article-5/premises/remove",
+         {"relation": str(step), "premise": "sofa-article-5"})
+    assert "sma-full-title -> sma-is-exception" in steps(app)
     page = client.get(f"{MAP}/history").get_data(as_text=True)
     first = re.findall(r"/changes/(\d+)/revert", page)[-1]  # the older of the two
     before = steps(app)

@@ -77,7 +77,7 @@ def test_an_objection_from_the_quick_box_answers_with_the_new_nodes_panel(app, t
     assert f'id="node-detail" class="node-detail" data-key="{new}"' in html
     added = html[html.index('id="added"'):html.index('id="node-detail"')]
     assert ('role="status">Added an objection to “Tying the SMA to tariffs breaks the '
-            "alliance”.</p>") in added
+            "treaties”.</p>") in added
     assert f'href="{MAP}?node=thesis"' in added  # back to the parent...
     assert 'id="another-rebuttal"' in added  # ...or another objection to it, in one click
     assert f'action="{MAP}/nodes/thesis/arguments"' in added
@@ -93,7 +93,7 @@ def test_the_plain_post_redirects_to_the_new_node_with_the_confirmation(app, two
     assert reply.status_code == 303
     assert reply.location == f"{MAP}?node={new}#panel"
     html = olivia.get(reply.location).get_data(as_text=True)
-    assert "Added a reason for “Tying the SMA to tariffs breaks the alliance”." in html
+    assert "Added a reason for “Tying the SMA to tariffs breaks the treaties”." in html
     # Said once: a reload no longer shows it.
     assert "Added a reason for" not in olivia.get(f"{MAP}?node={new}").get_data(as_text=True)
 

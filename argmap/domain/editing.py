@@ -55,10 +55,12 @@ class Citation:
     locator: str = ""
     quote: str = ""
     url: str = ""
+    note: str = ""
 
     def cleaned(self) -> dict:
         return {"document": self.document.strip(), "locator": self.locator.strip(),
-                "quote": self.quote.strip() or None, "url": self.url.strip() or None}
+                "quote": self.quote.strip() or None, "url": self.url.strip() or None,
+                "note": self.note.strip() or None}
 
     @property
     def empty(self) -> bool:
@@ -263,7 +265,7 @@ def _cite(session: Session, *, node: Node, citation: Citation) -> int | None:
             Node.source_id == current.id, Node.id != node.id)).one()
         if not shared:
             values = validate(SourceCreate, {"key": current.key, **citation.cleaned()})
-            for name in ("document", "locator", "quote", "url"):
+            for name in ("document", "locator", "quote", "url", "note"):
                 setattr(current, name, getattr(values, name))
             session.add(current)
             return current.id

@@ -103,7 +103,8 @@ def import_map(session: Session, *, data: MapData,
     # itself (seconds for a 10,000-node import). check_map has validated every value.
     source_ids = dict(zip((src.key for src in data.sources), _insert(session, Source, [
         {"map_id": map_id, "key": src.key, "document": src.document, "locator": src.locator,
-         "quote": src.quote, "url": src.url} for src in data.sources]), strict=True))
+         "quote": src.quote, "url": src.url, "note": src.note}
+        for src in data.sources]), strict=True))
     tick()
     node_ids = dict(zip((node.key for node in data.nodes), _insert(session, Node, [
         {"map_id": map_id, "key": node.key, "kind": node.kind, "text": node.text,
@@ -181,7 +182,7 @@ def _load_map_data(session: Session, found: Map) -> MapData:
         document=DocumentMeta(title=found.doc_title, author=found.doc_author,
                               outlet=found.doc_outlet, date=found.doc_date, url=found.doc_url),
         sources=tuple(SourceData(key=s.key, document=s.document, locator=s.locator,
-                                 quote=s.quote, url=s.url) for s in sources),
+                                 quote=s.quote, url=s.url, note=s.note) for s in sources),
         nodes=tuple(NodeData(key=n.key, kind=n.kind, text=n.text, title=n.title,
                              author=n.author, origin=n.origin,
                              cites=source_keys.get(n.source_id),

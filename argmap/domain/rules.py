@@ -70,7 +70,8 @@ def check_details(data: MapData) -> None:
 def check_source(src: SourceData) -> None:
     try:
         validate(SourceCreate, {"key": src.key, "document": src.document,
-                                "locator": src.locator, "quote": src.quote, "url": src.url})
+                                "locator": src.locator, "quote": src.quote, "url": src.url,
+                                "note": src.note})
     except InvalidInput as exc:
         raise RuleBroken(f"source {src.key!r}: {exc}", key=src.key, field=exc.field) from None
 

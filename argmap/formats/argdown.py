@@ -15,8 +15,8 @@ import re
 
 import yaml
 
-from argmap.formats.base import citation_of
-from argmap.mapdata import MapData, NodeData
+from argmap.formats.base import ORIGIN_TAGS, citation_of
+from argmap.mapdata import MapData, NodeData, walk_starts
 
 SYMBOL = {"support": "+", "attack": "-", "undercut": "_"}
 
@@ -94,7 +94,8 @@ def write_argdown(data: MapData) -> str:
         if key in written:
             return ref
         written.add(key)
-        tags = f" #{node.kind}" + (" #(editor addition)" if node.origin == "editor" else "")
+        tags = f" #{node.kind}" + (f" #({ORIGIN_TAGS[node.origin]})"
+                                   if node.origin in ORIGIN_TAGS else "")
         tags += "".join(f" #{t}" if re.fullmatch(r"[\w-]+", t) else f" #({escape(t, also='()')})"
                         for t in node.tags)
         return f"{ref}: {escape(' '.join(node.text.split()))}{tags}{data_block(data, node)}"
@@ -122,8 +123,7 @@ def write_argdown(data: MapData) -> str:
         tree(key, 1, ())
         lines.append("")
 
-    roots = [n.key for n in data.nodes if n.key not in has_parent]
-    roots.sort(key=lambda k: data.nodes_by_key[k].kind != "thesis")
+    roots = walk_starts(data, has_parent)
     for root in roots + [n.key for n in data.nodes if n.key not in arguments
                          or n.key not in has_parent]:
         if root not in expanded and root not in {p for r in linked for p in r.premises}:

@@ -11,11 +11,13 @@ import yaml
 from argmap.errors import MapFileError
 from argmap.formats.base import (
     MAX_DEPTH,
+    ORIGIN_TAGS,
     Budget,
     Imported,
     check_map,
     citations,
     load_yaml,
+    origin_of,
     within_limits,
 )
 from argmap.mapdata import MapData, NodeData, RelationData
@@ -328,10 +330,9 @@ class _Reader:
             nodes.append(NodeData(key=keys[title], kind=kind,
                                   text=_reveal(text or title),
                                   title=_reveal(title)[:120] if title != text else None,
-                                  origin="editor" if "editor addition" in node["tags"]
-                                  else "document",
+                                  origin=origin_of(node["tags"]),
                                   tags=tuple(_reveal(t) for t in node["tags"]
-                                             if t != "editor addition"),
+                                             if t not in ORIGIN_TAGS.values()),
                                   cites=cites.get(keys[title])))
         relations, seen = [], set()
         for kind, source, target, _line in self.relations:

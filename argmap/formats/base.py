@@ -171,9 +171,18 @@ def check_map(data: MapData, name: str, budget: Budget,
         raise MapFileError(name, f"{spot}: {exc}" if spot else str(exc)) from None
 
 
+# How formats that only have tags (Argdown) carry a node's origin other than the document.
+ORIGIN_TAGS = {"editor": "editor addition", "reconstruction": "reconstruction"}
+
+
+def origin_of(tags: tuple[str, ...] | list[str]) -> str:
+    """The origin that a node's tags carry (the first one found), else "document"."""
+    return next((o for o, tag in ORIGIN_TAGS.items() if tag in tags), "document")
+
+
 def citation_of(src: SourceData) -> dict:
     return {"document": src.document, "locator": src.locator, "quote": src.quote,
-            "url": src.url}
+            "url": src.url, "note": src.note}
 
 
 def citations(extras: dict[str, object]) -> tuple[dict[str, str], list[SourceData]]:
@@ -184,11 +193,11 @@ def citations(extras: dict[str, object]) -> tuple[dict[str, str], list[SourceDat
         if not isinstance(given, dict):
             continue
         found = tuple(given.get(f) if isinstance(given.get(f), str) else None
-                      for f in ("document", "locator", "quote", "url"))
+                      for f in ("document", "locator", "quote", "url", "note"))
         if found not in keys:
             keys[found] = f"src-{len(sources) + 1}"
-            document, locator, quote, url = found
+            document, locator, quote, url, note = found
             sources.append(SourceData(key=keys[found], document=document or "",
-                                      locator=locator or "", quote=quote, url=url))
+                                      locator=locator or "", quote=quote, url=url, note=note))
         cites[key] = keys[found]
     return cites, sources

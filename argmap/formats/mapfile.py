@@ -25,7 +25,7 @@ FORMAT = "argmap-map/2"  # what argmap writes; /1 (no linked steps) is still rea
 FORMATS = ("argmap-map/1", FORMAT)
 TOP_FIELDS = {"format", "slug", "title", "description", "author", "document", "sources", "nodes"}
 DOCUMENT_FIELDS = {"title", "author", "outlet", "date", "url"}
-SOURCE_FIELDS = {"document", "locator", "quote", "url"}
+SOURCE_FIELDS = {"document", "locator", "quote", "url", "note"}
 NODE_FIELDS = {"key", "kind", "title", "text", "author", "origin", "cites", "passage",
                "supports", "attacks", "undercuts", "tags"}
 PASSAGE_FIELDS = {"paragraph", "quote"}
@@ -176,7 +176,7 @@ class _Parser:
             src = self.model(SourceCreate, entry, where, {"key": str(key), **entry})
             sources[src.key] = SourceData(key=src.key, document=src.document.strip(),
                                           locator=src.locator.strip(), quote=src.quote,
-                                          url=src.url)
+                                          url=src.url, note=src.note)
         return sources
 
     def nodes(self, raw: Any, top: _Mapping, default_author: str | None,

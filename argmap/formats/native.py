@@ -23,7 +23,7 @@ def write_json(data: MapData, source_text: str | None = None) -> str:
                              "url": doc.url},
                 "source_text": source_text},
         "sources": [{"id": s.key, "document": s.document, "locator": s.locator,
-                     "quote": s.quote, "url": s.url} for s in data.sources],
+                     "quote": s.quote, "url": s.url, "note": s.note} for s in data.sources],
         "nodes": [{"id": n.key, "kind": n.kind, "title": n.title, "text": n.text,
                    "author": n.author, "origin": n.origin, "cites": n.cites,
                    "passage": ({"paragraph": n.passage_paragraph, "quote": n.passage_quote}
@@ -102,14 +102,15 @@ def read_json(text: str, name: str, budget: Budget) -> Imported:
     for i, s in enumerate(r.list(raw.get("sources"), "$.sources")):
         budget()
         path = f"$.sources[{i}]"
-        r.obj(s, path, {"id", "document", "locator", "quote", "url"}, {"id"})
+        r.obj(s, path, {"id", "document", "locator", "quote", "url", "note"}, {"id"})
         source_key = r.text(s["id"], f"{path}.id", False)
         r.paths[source_key] = path
         sources.append(SourceData(key=source_key,
                                   document=r.text(s.get("document"), f"{path}.document") or "",
                                   locator=r.text(s.get("locator"), f"{path}.locator") or "",
                                   quote=r.text(s.get("quote"), f"{path}.quote"),
-                                  url=r.text(s.get("url"), f"{path}.url")))
+                                  url=r.text(s.get("url"), f"{path}.url"),
+                                  note=r.text(s.get("note"), f"{path}.note")))
     nodes = []
     for i, n in enumerate(r.list(raw["nodes"], "$.nodes")):
         budget()

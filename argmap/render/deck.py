@@ -108,15 +108,17 @@ class _Planner:
             waiting = self._fill(slide, root, tree, waiting, elsewhere)
             if not slide.units:  # nothing fits whole: the first gets slides of its own
                 child = waiting.pop(0)
-                whole = self.subtree(tree, child)
-                stub = (child, len(whole) - 1)
-                if len(whole) == 1 or not self._try(slide, {child}, stub):
-                    slide.keys.add(child)  # even alone it is too big: drawn as it is
-                    slide.units.append({child})
-                    if len(whole) > 1:
-                        slide.stubs.append(stub)
-                if len(whole) > 1:
-                    moved.append(child)
+                # A linked step is drawn whole: its co-premises come along, as stubs too.
+                partners = [p for p in self.linked.get((child, root), ()) if p in waiting]
+                waiting = [k for k in waiting if k not in partners]
+                unit = {child, *partners}
+                stubs = [(k, len(self.subtree(tree, k)) - 1) for k in (child, *partners)]
+                stubs = [stub for stub in stubs if stub[1]]
+                if not self._try_all(slide, unit, stubs):
+                    slide.keys |= unit  # even alone it is too big: drawn as it is
+                    slide.units.append(unit)
+                    slide.stubs.extend(stubs)
+                moved.extend(k for k, _count in stubs)
             # Room left: more children, each with "+N more" for what continues elsewhere.
             waiting = self._fill(slide, root, tree, waiting, elsewhere, moved)
             if waiting:
@@ -148,28 +150,39 @@ class _Planner:
         return waiting
 
     def _try(self, slide: Slide, unit: set[str], stub: tuple[str, int] | None = None) -> bool:
+        return self._try_all(slide, unit, [stub] if stub else [])
+
+    def _try_all(self, slide: Slide, unit: set[str], stubs: list[tuple[str, int]]) -> bool:
         trial = Slide(slide.overview, slide.title, slide.roots, slide.keys | unit,
-                      [*slide.units, unit], [*slide.stubs, *([stub] if stub else [])])
+                      [*slide.units, unit], [*slide.stubs, *stubs])
         if not self.fits(trial):
             return False
         slide.keys, slide.units, slide.stubs = trial.keys, trial.units, trial.stubs
         return True
 
     def _balance(self, slides: list[Slide]) -> None:
-        """A slide with fewer than three nodes takes the previous slide's last reason when
-        that still fits, instead of standing nearly empty."""
+        """A slide with fewer than three nodes takes a reason from the slide before it (its
+        last) or after it (its first) when that still fits, instead of standing nearly
+        empty."""
         for before, last in zip(slides, slides[1:], strict=False):
-            if len(last.keys) >= 3 or len(before.units) < 2:
-                continue
-            unit = before.units[-1]
-            trial = Slide(last.overview, last.title, last.roots, last.keys | unit,
-                          [unit, *last.units], [s for s in before.stubs if s[0] in unit]
-                          + last.stubs)
-            if self.fits(trial):
-                before.keys -= unit
-                before.units.pop()
-                before.stubs = [s for s in before.stubs if s[0] not in unit]
-                last.keys, last.units, last.stubs = trial.keys, trial.units, trial.stubs
+            if len(last.keys) < 3 and len(before.units) >= 2:
+                self._move(before, last, before.units[-1], first=True)
+            elif len(before.keys) < 3 and len(last.units) >= 2:
+                self._move(last, before, last.units[0], first=False)
+
+    def _move(self, giver: Slide, taker: Slide, unit: set[str], *, first: bool) -> None:
+        """Move `unit` when that still fits and leaves the giver three nodes or more."""
+        if len(giver.keys - unit) < 3:
+            return
+        stubs = [s for s in giver.stubs if s[0] in unit]
+        units = [unit, *taker.units] if first else [*taker.units, unit]
+        trial = Slide(taker.overview, taker.title, taker.roots, taker.keys | unit, units,
+                      stubs + taker.stubs)
+        if self.fits(trial):
+            giver.keys -= unit
+            giver.units.remove(unit)
+            giver.stubs = [s for s in giver.stubs if s[0] not in unit]
+            taker.keys, taker.units, taker.stubs = trial.keys, trial.units, trial.stubs
 
     def overview(self) -> list[Slide]:
         slides = []
@@ -187,6 +200,57 @@ class _Planner:
         for claim in direct_claims(self.data):
             slides.extend(self.pack([claim], self.tree(claim), shared=self.shared))
         return slides
+
+    def rest(self, shown: set[str]) -> list[Slide]:
+        """What no thesis's slides reach: conclusions drawn from a thesis, and positions the
+        source only reports or answers from elsewhere. Each starts from a node that argues
+        about nothing left; a node already shown comes again as a leaf, so that a position
+        keeps its answer beside it."""
+        left = [n.key for n in self.data.nodes if n.key not in shown]
+        argues = {k for kids in self.below.values() for k in kids}
+        tree: dict[str, list[str]] = {}
+        roots = []
+        for key in [k for k in left if k not in argues] + [k for k in left if k in argues]:
+            if key in tree:
+                continue
+            roots.append(key)
+            tree[key], todo = [], [key]
+            while todo:
+                at = todo.pop(0)
+                for child in dict.fromkeys(self.below.get(at, ())):
+                    if child not in tree:
+                        tree[at].append(child)
+                        tree[child] = []
+                        if child not in shown and child not in self.theses:
+                            todo.append(child)
+        # Bigger pieces first, so that the small ones fill the slides up (first fit
+        # decreasing) and none is left nearly empty.
+        roots.sort(key=lambda r: -len(self.subtree(tree, r)))
+        slides = self.pack(roots, tree, shared=[])
+        for taker in [s for s in slides if len(s.keys) < 3]:
+            for giver in slides:
+                if giver is not taker and len(taker.keys) < 3:
+                    self._lend(giver, taker)
+        return slides
+
+    def _lend(self, giver: Slide, taker: Slide) -> None:
+        """Move one of a shared slide's subtrees to a nearly empty one, if it fits there
+        and the giver keeps three nodes."""
+        for root, unit in zip(list(giver.roots), list(giver.units), strict=True):
+            if len(giver.roots) < 2 or len(giver.keys - unit) < 3:
+                continue
+            names = [title_of(self.data.nodes_by_key[r]) for r in (*taker.roots, root)]
+            trial = Slide(False, " \u00b7 ".join(names), [*taker.roots, root],
+                          taker.keys | unit, [*taker.units, unit])
+            if self.fits(trial):
+                taker.title, taker.roots, taker.keys = trial.title, trial.roots, trial.keys
+                taker.units = trial.units
+                giver.roots.remove(root)
+                giver.units.remove(unit)
+                giver.keys -= unit
+                giver.title = " \u00b7 ".join(title_of(self.data.nodes_by_key[r])
+                                               for r in giver.roots)
+                return
 
     def pack(self, roots: list[str], tree: dict[str, list[str]],
              shared: list[Slide] | None = None) -> list[Slide]:
@@ -220,14 +284,24 @@ def plan_deck(data: MapData, *, theme: Theme, layouts: tuple[Layout, Layout],
     the overview's layout or the claims' (`layouts`)."""
     space = room(slide_area(page), layouts[1])
 
-    def fits(slide: Slide) -> bool:
+    def fits(slide: Slide, across: bool = False) -> bool:
         stubs = tuple((k, f"+{n} more: slide 99") for k, n in slide.stubs)
-        plan = planned(keep_only(data, slide.keys), theme, layouts[not slide.overview],
-                       stubs=stubs)[1]
+        layout = layouts[not slide.overview]
+        plan = planned(keep_only(data, slide.keys), theme,
+                       replace(layout, rankdir="LR") if across else layout, stubs=stubs)[1]
         return plan.width <= space[0] and plan.height <= space[1]
+
+    def layout_of(slide: Slide) -> Layout:
+        """The slide's layout, premises left of their conclusion when a piece too big for
+        the slide (a long linked step) fits that way only."""
+        layout = layouts[not slide.overview]
+        if not fits(slide) and fits(slide, across=True):
+            return replace(layout, rankdir="LR")
+        return layout
 
     planner = _Planner(data, fits)
     slides = planner.overview() + planner.claims()
+    slides += planner.rest(set().union(*(s.keys for s in slides)))
     pages = []
     for number, slide in enumerate(slides, 1):
         view = View(keep_only(data, slide.keys), _stub_texts(slide, slides, number))
@@ -241,7 +315,7 @@ def plan_deck(data: MapData, *, theme: Theme, layouts: tuple[Layout, Layout],
             if shown and later == shown[-1]:
                 continue  # a step that adds nothing (a slide of its root alone)
             shown.append(later)
-            pages.append(DeckPage(slide.title, number, view, layouts[not slide.overview],
+            pages.append(DeckPage(slide.title, number, view, layout_of(slide),
                                   tuple(slide.roots), later))
     return pages
 

@@ -10,7 +10,7 @@ from argmap.render.labels import Row, plain, row_cell, table, wrap
 from argmap.render.legend import graph_label
 from argmap.render.legibility import Printed
 from argmap.render.measure import LEADING, POINT, box_size
-from argmap.render.theme import LIGHT, Theme
+from argmap.render.theme import LIGHT, ORIGIN_CAPTIONS, Theme, markers
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,14 @@ def edge_id(prefix: str, source: str, target: str) -> str:
 def node_rows(node: NodeData, data: MapData, theme: Theme, layout: Layout) -> list[Row]:
     """What the node's box prints, cell by cell, at the layout's level of detail."""
     style = theme.nodes[node.kind]
-    caption = style.caption + (" \u00b7 EDITOR'S ADDITION" if node.origin == "editor" else "")
+    marked = markers(origin=node.origin, opposing=node.opposing)
+    # An opposing position says so first, on a band of its own; the origin follows the kind.
+    caption = " \u00b7 ".join([w.upper() for c, w in marked if c == "opposing"] + [style.caption]
+                              + ([ORIGIN_CAPTIONS[node.origin]]
+                                 if node.origin in ORIGIN_CAPTIONS else []))
+    band: dict[str, str] = ({"band": theme.band, "color": theme.band_text} if node.opposing
+                            else {})
+    reconstructed = node.origin == "reconstruction"  # its words are the editors', in italics
     mark = dict((k, (label, strength)) for k, label, strength in layout.marks).get(node.key)
     captions: tuple[str, ...] = (caption,)
     if mark:
@@ -80,13 +87,17 @@ def node_rows(node: NodeData, data: MapData, theme: Theme, layout: Layout) -> li
     titled = bool(node.title and node.title.strip())
     if layout.labels == "compact":  # the kind shows in the box's shape and colour
         sign = f"{MARKS[mark[0]]} " if mark else ""
-        return [Row(tuple(wrap(sign + title_of(node), layout.wrap)), size, bold=True)]
-    rows = [Row(captions, small, color=theme.muted)]
+        # No caption row here: an opposing position's title itself sits on the band.
+        return [Row(tuple(wrap(sign + title_of(node), layout.wrap)), size, bold=True,
+                    italic=reconstructed, color=band.get("color"), band=band.get("band"))]
+    rows = [Row(captions, small, color=band.get("color", theme.muted), band=band.get("band"))]
     if layout.labels == "titles":
-        return [*rows, Row(tuple(wrap(title_of(node), layout.wrap)), size, bold=titled)]
+        return [*rows, Row(tuple(wrap(title_of(node), layout.wrap)), size, bold=titled,
+                           italic=reconstructed)]
     if titled:
-        rows.append(Row(tuple(wrap(node.title or "", layout.wrap)), size, bold=True))
-    rows.append(Row(tuple(wrap(node.text, layout.wrap)), size))
+        rows.append(Row(tuple(wrap(node.title or "", layout.wrap)), size, bold=True,
+                        italic=reconstructed))
+    rows.append(Row(tuple(wrap(node.text, layout.wrap)), size, italic=reconstructed))
     if node.cites:
         citation = data.sources_by_key[node.cites].citation()
         rows.append(Row(tuple(wrap(f"\u2014 {citation}", layout.wrap + 4)), small,
@@ -301,4 +312,5 @@ def _fold(data: MapData, theme: Theme, layout: Layout, boxes: dict[str, tuple[fl
         ranksep += (layout.font_size - 2) * LEADING * POINT
     return fold(boxes, [(tail, head) for tail, head, _ in edges], aspect=layout.aspect,
                 nodesep=layout.nodesep, ranksep=ranksep, frame=frame,
-                across=layout.rankdir in ("LR", "RL"))
+                across=layout.rankdir in ("LR", "RL"),
+                tops=frozenset(node_id(n.key) for n in data.nodes if n.kind == "thesis"))

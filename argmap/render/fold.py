@@ -42,11 +42,12 @@ class _Tree:
     """A spanning tree of the drawing: each vertex hangs below the head of its first edge
     (in the order drawn) that does not close a cycle."""
 
-    def __init__(self, vertices: Sequence[str], edges: Sequence[Edge]):
+    def __init__(self, vertices: Sequence[str], edges: Sequence[Edge],
+                 tops: frozenset[str] = frozenset()):
         self.parent: dict[str, tuple[str, int]] = {}
         self.children: dict[str, list[tuple[str, int]]] = {v: [] for v in vertices}
         for index, (tail, head) in enumerate(edges):
-            if tail in self.parent or tail == head or self._above(tail, head):
+            if tail in tops or tail in self.parent or tail == head or self._above(tail, head):
                 continue
             self.parent[tail] = (head, index)
             self.children[head].append((tail, index))
@@ -78,14 +79,18 @@ class _Tree:
 
 def fold(boxes: Mapping[str, tuple[float, float]], edges: Sequence[Edge], *,
          aspect: float | None, nodesep: float, ranksep: float,
-         frame: tuple[float, float] = (0.0, 0.0), across: bool = False) -> Fold:
+         frame: tuple[float, float] = (0.0, 0.0), across: bool = False,
+         tops: frozenset[str] = frozenset()) -> Fold:
     """The longer edges that bring the drawing nearest `aspect` (width / height).
 
     `boxes` are the vertices' sizes in the order drawn, `frame` what the drawing carries
     besides its tree (the legend, say) and `across` says the ranks run left to right.
+    `tops` (the theses) head the tree even where a conclusion drawn from them rests on them.
     """
     sizes = {v: (h, w) if across else (w, h) for v, (w, h) in boxes.items()}
-    tree = _Tree(list(sizes), edges)
+    tree = _Tree(list(sizes), edges, tops)
+    alone = set(sizes) - {v for edge in edges for v in edge}
+    answered = {head for tail, head in edges if not tree.children[head]} - set(tops)
     order = tree.post_order()
     target = aspect if aspect is None or not across else 1 / aspect
 
@@ -98,9 +103,27 @@ def fold(boxes: Mapping[str, tuple[float, float]], edges: Sequence[Edge], *,
                                     minlen, ties,
                                     bound=bound if depth[vertex] >= start else math.inf,
                                     nodesep=nodesep, ranksep=ranksep)
-        roots = [shapes[r] for r in tree.roots]
+        # A node with no relation at all (a position the source only reports) waits in a
+        # row below the drawing rather than widening its top row; one that only something
+        # else argues about (a position the source answers) is drawn above its answer.
+        main = [r for r in tree.roots if r not in alone and r not in answered] or list(
+            tree.roots)
+        spare = [r for r in tree.roots if r in alone and r not in main]
+        roots = [shapes[r] for r in main]
         width = sum(s.width for s in roots) + nodesep * max(len(roots) - 1, 0)
+        above = [shapes[r] for r in tree.roots if r in answered and r not in main]
+        # ...though those answered from the same row still stand side by side there.
+        width = max(width, sum(s.width for s in above) + nodesep * max(len(above) - 1, 0))
         height = max((s.height for s in roots), default=0.0)
+        if spare:
+            # Under the first root (dot keeps a tie's ends close: left, not off to the
+            # right), as far down as the deepest root reaches.
+            ties.extend((r, main[0], max(shapes[m].ranks for m in main)) for r in spare)
+            row = [shapes[r] for r in spare]
+            # dot starts the row about under the first root's middle, not at its left edge
+            width = max(width, sum(s.width for s in row) + nodesep * (len(row) - 1)
+                        + shapes[main[0]].width / 2)
+            height += ranksep + max(s.height for s in row)
         return minlen, max(width, frame[0]), height + frame[1], ties
 
     depth = tree.depths()
@@ -157,7 +180,10 @@ def _row_count(children: list[tuple[str, int]], shapes: dict[str, _Shape], bound
     rows, count, width = 0, 0, 0.0
     for child, _ in children:
         child_width = shapes[child].width
-        if rows and (width + nodesep + child_width <= bound or count < MIN_ROW):
+        # A row takes MIN_ROW children before it wraps, unless a deep subtree would join a
+        # row already half full: two wide subtrees side by side make a drawing too wide.
+        crowded = count < MIN_ROW and (shapes[child].ranks == 1 or width < bound / 2)
+        if rows and (width + nodesep + child_width <= bound or crowded):
             count, width = count + 1, width + nodesep + child_width
         else:
             rows, count, width = rows + 1, 1, child_width

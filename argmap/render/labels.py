@@ -51,18 +51,20 @@ class Row:
     color: str | None = None
     bold: bool = False
     italic: bool = False
+    band: str | None = None  # the cell's background colour
 
 
 def row_cell(row: Row, *, default_size: int) -> str:
     return lines_cell(list(row.lines), size=None if row.size == default_size else row.size,
-                      color=row.color, bold=row.bold, italic=row.italic)
+                      color=row.color, bold=row.bold, italic=row.italic, band=row.band)
 
 
 def lines_cell(lines: list[str], *, size: int | None = None, color: str | None = None,
-               bold: bool = False, italic: bool = False) -> str:
+               bold: bool = False, italic: bool = False, band: str | None = None) -> str:
     body = '<BR ALIGN="LEFT"/>'.join(escape(line) for line in lines)
+    cell = f' BGCOLOR="{band}"' if band else ""
     if not body.strip():  # Graphviz refuses an empty <B></B> (a title of only spaces)
-        return '<TR><TD ALIGN="LEFT" BALIGN="LEFT"> </TD></TR>'
+        return f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"{cell}> </TD></TR>'
     if bold:
         body = f"<B>{body}</B>"
     if italic:
@@ -70,7 +72,7 @@ def lines_cell(lines: list[str], *, size: int | None = None, color: str | None =
     attrs = "".join(f' {k}="{v}"' for k, v in (("POINT-SIZE", size), ("COLOR", color)) if v)
     if attrs:
         body = f"<FONT{attrs}>{body}</FONT>"
-    return f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{body}<BR ALIGN="LEFT"/></TD></TR>'
+    return f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"{cell}>{body}<BR ALIGN="LEFT"/></TD></TR>'
 
 
 def table(rows: list[str], **attrs: str) -> str:

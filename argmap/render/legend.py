@@ -4,7 +4,7 @@ wider than the drawing so that a folded or slide-sized diagram keeps it readable
 from argmap.mapdata import MapData
 from argmap.render.labels import escape
 from argmap.render.measure import POINT, text_width
-from argmap.render.theme import Theme
+from argmap.render.theme import OPPOSING_WORDS, ORIGIN_WORDS, Theme
 
 CELL_PADDING = 4  # points, inside each legend cell
 CELL_SPACING = 4  # points, between them
@@ -68,8 +68,18 @@ def legend_cells(data: MapData, theme: Theme, small: int, evaluated: bool
         cells.append((f'<TD CELLPADDING="{CELL_PADDING}">{font} COLOR="{style.color}">'
                       f'{escape(style.sample)}</FONT>{font}> {escape(style.caption)}</FONT>'
                       "</TD>", f"{style.sample} {style.caption}"))
+    if any(n.opposing for n in data.nodes):
+        words = OPPOSING_WORDS.upper()  # the band says it: a view the source argues against
+        cells.append((f'<TD BGCOLOR="{theme.band}" CELLPADDING="{CELL_PADDING}">{font} '
+                      f'COLOR="{theme.band_text}">{escape(words)}</FONT></TD>', words))
+    origins = {n.origin for n in data.nodes}
+    for origin, words in ORIGIN_WORDS.items():  # the words say it: not from the source
+        if origin in origins:
+            shown = f"<I>{escape(words)}</I>" if origin == "reconstruction" else escape(words)
+            cells.append((f'<TD CELLPADDING="{CELL_PADDING}">{font}>{shown}</FONT></TD>',
+                          words))
     if any(r.is_linked for r in data.relations):
-        text = "linked premises: they meet at \u25c6 and count only together"
+        text = "linked: count only together"
         cells.append((f'<TD CELLPADDING="{CELL_PADDING}">{font} COLOR="{theme.text}">'
                       f"\u2014\u25c6\u2014\u25b6</FONT>{font}> {text}</FONT></TD>",
                       f"\u2014\u25c6\u2014\u25b6 {text}"))

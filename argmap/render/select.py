@@ -12,7 +12,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 
 from argmap.errors import InvalidInput
-from argmap.mapdata import MapData, keep_only
+from argmap.mapdata import MapData, keep_only, walk_starts
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class Graph:
         """Where a walk down the map starts: the nodes nothing else argues from, then one
         node of each cycle that no such walk reaches (as the outline lists them)."""
         has_parent = {k for kids in self.below.values() for k in kids}
-        starts = [n.key for n in data.nodes if n.key not in has_parent]
+        starts = walk_starts(data, has_parent)
         seen: set[str] = set()
         self.reach_all(starts, seen)
         for node in data.nodes:

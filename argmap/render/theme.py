@@ -41,6 +41,24 @@ class Theme:
     nodes: dict[str, NodeStyle] = field(default_factory=dict)
     edges: dict[str, EdgeStyle] = field(default_factory=dict)
     font: str = FONT
+    # The band across the top of an opposing position's box, whatever its kind.
+    band: str = "#3c4043"
+    band_text: str = "#ffffff"
+
+
+# Where a node's words come from and whose side it is on, as every view names them.
+ORIGIN_WORDS = {"editor": "editor\u2019s addition", "reconstruction": "reconstructed premise"}
+# A box's caption says it shorter, so that "CLAIM · ..." stays on one line.
+ORIGIN_CAPTIONS = {"editor": "EDITOR\u2019S ADDITION", "reconstruction": "RECONSTRUCTED"}
+OPPOSING_WORDS = "opposing position"
+
+
+def markers(*, origin: str, opposing: bool) -> list[tuple[str, str]]:
+    """(CSS class, words) for what sets a node apart besides its kind."""
+    found = [("opposing", OPPOSING_WORDS)] if opposing else []
+    if origin in ORIGIN_WORDS:
+        found.append((f"origin-{origin}", ORIGIN_WORDS[origin]))
+    return found
 
 
 LIGHT = Theme(
@@ -70,6 +88,8 @@ DARK = Theme(
     background="#1e1f22",
     text="#e8eaed",
     muted="#b0b5bc",
+    band="#e8eaed",
+    band_text="#1e1f22",
     nodes={
         "thesis": NodeStyle("THESIS", "box", "rounded,filled,bold", "#1f3a5a", "#8ab4f8",
                             penwidth=2.0, peripheries=2),
@@ -93,6 +113,7 @@ PRINT = Theme(
     background="#ffffff",
     text="#000000",
     muted="#404040",
+    band="#000000",
     nodes={
         "thesis": NodeStyle("THESIS", "box", "rounded,filled,bold", "#e6e6e6", "#000000",
                             penwidth=2.4, peripheries=2),
@@ -116,6 +137,7 @@ HIGH_CONTRAST = Theme(
     background="#ffffff",
     text="#000000",
     muted="#000000",
+    band="#000000",
     nodes={
         "thesis": NodeStyle("THESIS", "box", "rounded,filled,bold", "#ffffff", "#000000",
                             penwidth=3.5, peripheries=2),

@@ -34,12 +34,13 @@ from argmap.domain.maps import (
 from argmap.errors import Illegible, InvalidInput, MapFileError, NotFound
 from argmap.evaluate import MARKS, WORDS
 from argmap.formats import MAX_IMPORT_BYTES, MEDIA, SUFFIXES, Budget, write
+from argmap.mapdata import is_opposing
 from argmap.models import Map, ident
 from argmap.render import MEDIA_TYPES, ExportOptions
 from argmap.render.options import FORMATS, NAMES, parse_options
 from argmap.render.pipeline import choose
 from argmap.render.slides import DECKS
-from argmap.render.theme import LIGHT
+from argmap.render.theme import LIGHT, markers
 from argmap.web.auth import FORK_WISH, current
 from argmap.web.diagrams import map_diagram, ova_file
 from argmap.web.guard import account_or_login, load_map
@@ -327,6 +328,12 @@ def export_option(value: str) -> tuple[str, str]:
 @bp.app_template_global()
 def eval_mark(label: str) -> str:
     return MARKS.get(label, "\u2205")
+
+
+@bp.app_template_global()
+def node_markers(node) -> list[tuple[str, str]]:
+    """What sets a node (a row or NodeData) apart besides its kind: opposing, its origin."""
+    return markers(origin=str(node.origin), opposing=is_opposing(node.tags))
 
 
 @bp.app_template_global()

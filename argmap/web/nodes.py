@@ -48,7 +48,7 @@ from argmap.web.page import (
 
 bp = Blueprint("nodes", __name__, url_prefix="/maps/<slug>/nodes")
 
-CITATION = ("document", "locator", "quote", "url")
+CITATION = ("document", "locator", "quote", "url", "note")
 # The panel's forms: which fields each one sends (all post to the routes below).
 FORMS = {
     "reason": ("text", "title"),

@@ -8,7 +8,7 @@ Undercuts are listed under the reason whose inference they attack.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from argmap.mapdata import MapData, NodeData
+from argmap.mapdata import MapData, NodeData, walk_starts
 
 KIND_ORDER = {"thesis": 0, "claim": 1, "evidence": 2, "rebuttal": 3}
 
@@ -74,9 +74,9 @@ def build_outline(data: MapData) -> tuple[OutlineRow, ...]:
                     below[key], key=lambda ks: (KIND_ORDER[by_key[ks[1]].kind], order[ks[1]]))]
             stack.extend((child, kind, key, level + 1) for child, kind in reversed(children))
 
-    for root in sorted((n for n in data.nodes if n.key not in has_parent),
-                       key=lambda n: (KIND_ORDER[n.kind], order[n.key])):
-        walk(root.key)
+    for root in sorted(walk_starts(data, has_parent),
+                       key=lambda k: (KIND_ORDER[by_key[k].kind], order[k])):
+        walk(root)
     # Nodes only reachable through a cycle have no root; list them at the top level too.
     for node in data.nodes:
         if node.key not in seen:

@@ -80,7 +80,7 @@ def in_viewport(page, selector: str) -> bool:
 def added_is_shown(page, server, before: set[str], parent: str = "thesis") -> str:
     """The one new node: stored, attacking `parent`, selected everywhere, confirmed in view."""
     expect(page.locator("#added [role=status]")).to_have_text(
-        re.compile(r"^Added an objection to “Tying the SMA to tariffs breaks the alliance”\.$"))
+        re.compile(r"^Added an objection to “Tying the SMA to tariffs breaks the treaties”\.$"))
     (new,) = set(stored(server)) - before
     assert stored(server)[new].text == OBJECTION
     assert targets(server, new) == [("attack", parent)]
