@@ -135,3 +135,42 @@ def test_session_stamp_migration_keeps_members_and_current_sessions(engine):
         assert connection.exec_driver_sql("SELECT count(*) FROM membership").scalar() == 1
         assert "session_stamp" not in {c["name"] for c in inspect(connection).get_columns(
             "user")}
+
+
+def test_reconstruction_migration_keeps_every_step_and_allows_the_new_origin(engine):
+    """0005 copies the node table to change its CHECK constraint (SQLite) with the foreign
+    keys off, so no premise or step is lost; going back turns reconstructions into editors'
+    nodes rather than refusing."""
+    with engine.begin() as connection:
+        command.upgrade(schema._config(connection), "0004")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(OLD_ROWS[0])
+        for i, key in enumerate(["t", "a", "b"], start=1):
+            connection.exec_driver_sql(
+                "INSERT INTO node (id, map_id, key, kind, text, origin, version, created_at, "
+                f"updated_at) VALUES ({i}, 1, '{key}', 'claim', 'Text.', 'document', 1, "
+                "'2026-01-01 00:00:00', '2026-01-01 00:00:00')")
+        connection.exec_driver_sql(
+            "INSERT INTO relation (id, map_id, kind, target_node_id, created_at) "
+            "VALUES (1, 1, 'support', 1, '2026-01-01 00:00:00')")
+        for premise in (2, 3):
+            connection.exec_driver_sql(
+                "INSERT INTO premise (map_id, relation_id, node_id, target_node_id) "
+                f"VALUES (1, 1, {premise}, 1)")
+    schema.upgrade(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE node SET origin = 'reconstruction' WHERE key = 'b'")
+        connection.exec_driver_sql("INSERT INTO source (map_id, key, document, locator, note) "
+                                   "VALUES (1, 's', 'Treaty', 'Art. 1', 'Not verified.')")
+    with Session(engine) as session:
+        data = load_map_data(session, found=get_map(session, slug="old"))
+    assert [(r.kind, r.premises, r.target) for r in data.relations] == [
+        ("support", ("a", "b"), "t")]
+    assert data.nodes_by_key["b"].origin == "reconstruction"
+    assert data.sources_by_key["s"].note == "Not verified."
+    with engine.begin() as connection:
+        command.downgrade(schema._config(connection), "0004")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT origin FROM node WHERE key = 'b'"
+                                          ).scalar() == "editor"
+        assert connection.exec_driver_sql("SELECT count(*) FROM premise").scalar() == 2

@@ -122,13 +122,13 @@ def test_the_forms_work_without_javascript(browser, server):
     sign_up(page, server, "nojs", "No Script")
     fork_seed(page, server)
     page.goto(server.url + MAP + "?view=outline")
-    page.locator("#o-reb-hormuz").click()  # a plain link: a full page load
-    assert page.url.endswith(MAP + "?view=outline&node=reb-hormuz")
+    page.locator("#o-ed-korus-linkage").click()  # a plain link: a full page load
+    assert page.url.endswith(MAP + "?view=outline&node=ed-korus-linkage")
     page.locator("#act-rebuttal summary").click()
     page.get_by_label("Rebuttal (why this node is wrong)").fill("Plain HTML still works.")
     page.get_by_role("button", name="Add rebuttal").click()  # POST, then 303: the new node
     assert re.search(re.escape(MAP) + r"\?view=outline&node=rebuttal-\d+#panel$", page.url)
-    expect(page.locator("#o-reb-hormuz + ul")).to_contain_text("Plain HTML still works.")
+    expect(page.locator("#o-ed-korus-linkage + ul")).to_contain_text("Plain HTML still works.")
     # A diagram box is a link too.
     page.goto(server.url + MAP)
     page.locator("#diagram g#n-thesis a").first.click()
@@ -141,8 +141,8 @@ def test_back_button_returns_to_the_previous_node(page, server, owned):
     page.goto(server.url + MAP + "?view=outline")
     page.locator("#o-thesis").click()
     expect(page.locator("#panel-heading")).to_contain_text("Tying the SMA")
-    page.locator("#o-reb-hormuz").click()
-    expect(page.locator("#node-detail")).to_have_attribute("data-key", "reb-hormuz")
+    page.locator("#o-ed-korus-linkage").click()
+    expect(page.locator("#node-detail")).to_have_attribute("data-key", "ed-korus-linkage")
     page.go_back()
     expect(page).to_have_url(re.compile(r"node=thesis$"))
     expect(page.locator("#node-detail")).to_have_attribute("data-key", "thesis")
@@ -273,12 +273,12 @@ def test_overlapping_failed_timed_out_and_aborted_requests_leave_no_script_error
     page.unroute(re.compile(r"/maps/seminar\?node=thesis$"))
     page.evaluate("htmx.config.timeout = 0")
     # Opening a node whose panel fails to load leaves the address where it was.
-    page.route(re.compile(r"node=reb-hormuz"), lambda route: route.abort())
+    page.route(re.compile(r"node=ed-korus-linkage"), lambda route: route.abort())
     page.get_by_role("button", name="Fit to screen").click()  # the page opens on the thesis
-    page.locator("#diagram g#n-reb-hormuz").click()
+    page.locator("#diagram g#n-ed-korus-linkage").click()
     expect(page.locator("#flash")).to_contain_text("cannot be reached")
     assert page.url.endswith(MAP + "?node=thesis")
-    page.unroute(re.compile(r"node=reb-hormuz"))
+    page.unroute(re.compile(r"node=ed-korus-linkage"))
     # Requests still in flight when the page is left are aborted: no error either.
     page.route(re.compile(r"/maps/seminar\?node=thesis$"), lambda route: held.append(route))
     page.evaluate(CHANGED)

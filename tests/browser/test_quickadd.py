@@ -259,7 +259,7 @@ def test_a_node_deleted_while_open_says_so_and_keeps_the_edit(page, other_page, 
     page.locator("#edit-text").fill("My careful rewrite.")
     page.locator("#edit-document").fill("SMA 2021")
     page.locator("#edit-locator").fill("Article 1")
-    assert page.locator("#edit-kind").input_value() == "evidence"
+    page.locator("#edit-kind").select_option("evidence")  # the record, cited, as evidence
     other_page.goto(server.url + MAP + "?node=korea-record", wait_until="load")
     other_page.locator("#act-delete > summary").click()
     other_page.locator("#act-delete").get_by_role("button", name="Delete this node").click()
