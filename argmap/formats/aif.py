@@ -4,12 +4,18 @@ Every statement is an I-node. A support is I -> RA -> I, an attack I -> CA -> I,
 undercut I -> CA -> RA (the RA of the support it attacks). A linked step is one RA or CA node
 with an edge in from each of its premises. Each I-node also carries
 `"argmap": {"kind", "key", "tags", "citation"}`, which other tools ignore and argmap reads
-back, so kinds and citations survive a round trip. The OVA3 wrapper adds node positions from
-the Graphviz layout.
+back, so kinds and citations survive a round trip; "title", "author", "origin" (when not
+"document") and "passage" ({"paragraph", "quote"}) are added when a node has them. The OVA3
+wrapper adds node positions from the Graphviz layout.
+
+Any node id is read (a number, or a text such as OVA3's "4_1731586..."): each statement's
+key is its argmap key when the file carries one, else "i" and its id, made a valid argmap key
+(lowercase letters, digits and single hyphens) and unique when it is not one already.
 """
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from argmap.errors import MapFileError
@@ -23,6 +29,7 @@ from argmap.formats.base import (
     within_limits,
 )
 from argmap.mapdata import MapData, NodeData, RelationData
+from argmap.models import SLUG_PATTERN, Origin
 from argmap.render import to_dot
 from argmap.render.run import OUTPUT_STAGE, Deadline, dot_version, layout
 
@@ -30,18 +37,36 @@ MODELLED = {"I", "RA", "CA"}
 DIALOGUE = {"L", "YA", "TA", "MA", "PA"}  # locutions, illocutions, transitions, rephrases...
 
 
+KEY = re.compile(SLUG_PATTERN)
+MAX_KEY = 80  # characters in a node key (models.Node.key)
+
+
 def _timestamp(data: MapData) -> str:
     day = data.document.date.isoformat() if data.document.date else "1970-01-01"
     return f"{day} 00:00:00"  # fixed, so exports are reproducible
+
+
+def _extension(data: MapData, n: NodeData) -> dict:
+    """What argmap carries on an I-node beyond AIF's text, in its own "argmap" object."""
+    extra: dict = {"kind": n.kind, "key": n.key, "tags": list(n.tags)}
+    if n.cites:
+        extra["citation"] = citation_of(data.sources_by_key[n.cites])
+    if n.title:
+        extra["title"] = n.title
+    if n.author:
+        extra["author"] = n.author
+    if n.origin != Origin.DOCUMENT:
+        extra["origin"] = str(n.origin)
+    if n.passage_quote:
+        extra["passage"] = {"paragraph": n.passage_paragraph, "quote": n.passage_quote}
+    return extra
 
 
 def aif_graph(data: MapData) -> dict:
     stamp = _timestamp(data)
     ids = {n.key: i for i, n in enumerate(data.nodes, start=1)}
     nodes = [{"nodeID": ids[n.key], "text": n.text, "type": "I", "timestamp": stamp,
-              "argmap": {"kind": n.kind, "key": n.key, "tags": list(n.tags),
-                         **({"citation": citation_of(data.sources_by_key[n.cites])}
-                            if n.cites else {})}}
+              "argmap": _extension(data, n)}
              for n in data.nodes]
     edges, scheme_of = [], {}
     next_id = len(nodes) + 1
@@ -143,7 +168,12 @@ def read_aif(text: str, name: str, budget: Budget) -> Imported:
             raise MapFileError(name, f"{path}.argmap: expected an object")
         if extra and not isinstance(extra.get("tags", []), list):
             raise MapFileError(name, f"{path}.argmap.tags: expected a list of texts")
-        node_id = str(node["nodeID"])
+        if extra:
+            _check_extension(extra, name, f"{path}.argmap")
+        if isinstance(node["nodeID"], bool) or \
+                not isinstance(node["nodeID"], str | int | float):
+            raise MapFileError(name, f"{path}.nodeID: expected a text or a number")
+        node_id = _id(node["nodeID"])
         if node_id in nodes:
             raise MapFileError(name, f"{path}.nodeID: the id {node_id!r} is used twice "
                                      f"(first at {paths[node_id]})")
@@ -163,18 +193,21 @@ def read_aif(text: str, name: str, budget: Budget) -> Imported:
         path = f"{base}.edges[{i}]"
         if not isinstance(e, dict):
             raise MapFileError(name, f"{path}: expected an object")
-        source, target = str(e.get("fromID")), str(e.get("toID"))
+        source, target = _id(e.get("fromID")), _id(e.get("toID"))
         for end, label in ((source, "fromID"), (target, "toID")):
             if end not in nodes:
                 raise MapFileError(name, f"{path}.{label}: no node with the id {end!r}")
         out_of[source].append(target)
         into[target].append(source)
-    keys, used = {}, set()  # a set: `in keys.values()` scans them all, for every node
-    for node_id in statements:
-        extra = nodes[node_id].get("argmap") or {}
-        key = str(extra.get("key") or f"i{node_id}")
-        keys[node_id] = key if key not in used else f"i{node_id}"
-        used.add(keys[node_id])
+    keys = _keys(statements, nodes)
+    renamed = [i for i in statements if keys[i] != f"i{i}"
+               and keys[i] != (nodes[i].get("argmap") or {}).get("key")]
+    if renamed:
+        example = renamed[0]
+        warnings.append(f"{name}: the ids of {len(renamed)} statement"
+                        f"{'s' if len(renamed) != 1 else ''} could not be kept as argmap keys "
+                        "(lowercase letters, digits and single hyphens) and were renamed, "
+                        f"e.g. {_shorten(example)} -> {_shorten(keys[example])}")
     cites, sources = citations({keys[i]: (nodes[i].get("argmap") or {}).get("citation")
                                 for i in statements
                                 if isinstance(nodes[i].get("argmap"), dict)})
@@ -182,16 +215,26 @@ def read_aif(text: str, name: str, budget: Budget) -> Imported:
     for node_id in statements:
         budget()
         node = nodes[node_id]
-        kind = (node.get("argmap") or {}).get("kind")
+        extra = node.get("argmap") or {}
+        kind = extra.get("kind")
         if kind not in ("thesis", "claim", "evidence", "rebuttal"):
+            # Only inferences and conflicts count: OVA3 ties every statement to its locution
+            # by a YA node, and MA nodes (rephrases) link statements too.
             attacks = any(nodes[t]["type"] == "CA" for t in out_of[node_id])
-            concludes = not out_of[node_id] and into[node_id]
-            kind = "rebuttal" if attacks else "thesis" if concludes else "claim"
+            argues = any(nodes[t]["type"] in ("RA", "CA") for t in out_of[node_id])
+            concluded = any(nodes[s]["type"] in ("RA", "CA") for s in into[node_id])
+            kind = "rebuttal" if attacks else "thesis" if concluded and not argues else "claim"
         text = node.get("text")
         if not isinstance(text, str) or not text.strip():
             raise MapFileError(name, f"{paths[node_id]}.text: a statement needs a text")
-        tags = (node.get("argmap") or {}).get("tags") or []
+        tags = extra.get("tags") or []
+        passage = extra.get("passage") or {}
         data_nodes.append(NodeData(key=keys[node_id], kind=kind, text=text.strip(),
+                                   title=extra.get("title") or None,
+                                   author=extra.get("author") or None,
+                                   origin=extra.get("origin") or "document",
+                                   passage_paragraph=passage.get("paragraph"),
+                                   passage_quote=passage.get("quote") or None,
                                    tags=tuple(t for t in tags if isinstance(t, str)),
                                    cites=cites.get(keys[node_id])))
     relations: list[RelationData] = []
@@ -235,3 +278,62 @@ def read_aif(text: str, name: str, budget: Budget) -> Imported:
     key_paths = {keys[i]: paths[i] for i in statements}
     check_map(data, name, budget, lambda key: key_paths.get(key))
     return Imported(data, source_text=source_text, warnings=warnings)
+
+
+def _id(given: object) -> str:
+    """A node id as the edges name it: 7, "7" and 7.0 are one node."""
+    if isinstance(given, float) and given.is_integer():
+        return str(int(given))
+    return str(given)
+
+
+def _check_extension(extra: dict, name: str, path: str) -> None:
+    """The types of what argmap's own extension may carry (the rules check the values)."""
+    for field in ("key", "title", "author", "origin"):
+        if extra.get(field) is not None and not isinstance(extra[field], str):
+            raise MapFileError(name, f"{path}.{field}: expected a text")
+    passage = extra.get("passage")
+    if passage is None:
+        return
+    if not isinstance(passage, dict):
+        raise MapFileError(name, f"{path}.passage: expected an object")
+    paragraph, quote = passage.get("paragraph"), passage.get("quote")
+    if paragraph is not None and (isinstance(paragraph, bool) or not isinstance(paragraph, int)):
+        raise MapFileError(name, f"{path}.passage.paragraph: expected a number")
+    if quote is not None and not isinstance(quote, str):
+        raise MapFileError(name, f"{path}.passage.quote: expected a text")
+
+
+def _keys(statements: list[str], nodes: dict[str, dict]) -> dict[str, str]:
+    """Each statement's key: the argmap key it carries, else "i" and its id. An id that does
+    not make a valid key (OVA3's "4_1731586...", "A1", "n.1") is lowercased, each run of
+    other characters becomes one hyphen, and a number makes it unique; that happens after
+    every valid key is taken, and in file order, so importing a file twice gives the same
+    keys."""
+    keys: dict[str, str] = {}
+    used: set[str] = set()  # a set: `in keys.values()` scans them all, for every node
+    counts: dict[str, int] = {}  # the last number given to each renamed base
+    for node_id in statements:
+        own = (nodes[node_id].get("argmap") or {}).get("key")
+        for key in (own if isinstance(own, str) else "", f"i{node_id}"):
+            if len(key) <= MAX_KEY and KEY.fullmatch(key) and key not in used:
+                keys[node_id] = key
+                used.add(key)
+                break
+    for node_id in statements:
+        if node_id in keys:
+            continue
+        base = re.sub(r"[^a-z0-9]+", "-", f"i{node_id}".lower())[:MAX_KEY - 8].strip("-")
+        base = base or "i"
+        key, count = base, counts.get(base, 1)
+        while key in used:  # counts: many ids of one base cost one step each, not a scan
+            count += 1
+            key = f"{base}-{count}"
+        counts[base] = count
+        keys[node_id] = key
+        used.add(key)
+    return keys
+
+
+def _shorten(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."

@@ -8,7 +8,8 @@
     1.2. Con: -> See 1.1.1.
 
 Numbers give the tree; Pro is a support, Con an attack; "-> See N." is a cross-link to the
-claim numbered N.
+claim numbered N. Texts are Markdown, so Kialo escapes punctuation with a backslash
+("\\(", "\\[", "\\*", "\\_", "\\\\"): the backslash is dropped, as Markdown reads it.
 """
 
 import re
@@ -19,6 +20,14 @@ from argmap.mapdata import MapData, NodeData, RelationData
 
 LINE = re.compile(r"^((?:\d+\.)+)\s*(?:(Pro|Con):\s*)?(.*)$")
 SEE = re.compile(r"^->\s*See\s+((?:\d+\.)*\d+)\.?\s*$")
+# Markdown's escapes: a backslash before any ASCII punctuation character (so a doubled one is one
+# backslash); a backslash before anything else is a plain backslash.
+ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def unescape(text: str) -> str:
+    """A Kialo text without its Markdown escapes: "\\(note\\)" is "(note)"."""
+    return ESCAPED.sub(r"\1", text)
 
 
 def read_kialo(text: str, name: str, budget: Budget) -> Imported:
@@ -29,7 +38,7 @@ def read_kialo(text: str, name: str, budget: Budget) -> Imported:
         if not line:
             continue
         if line.lower().startswith("discussion title:"):
-            title = line.split(":", 1)[1].strip()
+            title = unescape(line.split(":", 1)[1].strip())
             continue
         match = LINE.match(line)
         if not match:
@@ -64,6 +73,7 @@ def read_kialo(text: str, name: str, budget: Budget) -> Imported:
             links.append((see.group(1), parent, item))
             by_path[path] = None
             continue
+        item["text"] = unescape(item["text"])
         key = "k-" + path.replace(".", "-")
         by_path[path] = key
         lines[key] = item["line"]
