@@ -10,7 +10,7 @@ from argmap.render.labels import Row, plain, row_cell, table, wrap
 from argmap.render.legend import graph_label
 from argmap.render.legibility import Printed
 from argmap.render.measure import LEADING, POINT, box_size
-from argmap.render.theme import LIGHT, ORIGIN_CAPTIONS, Theme, markers
+from argmap.render.theme import LIGHT, OPPOSING_WORDS, ORIGIN_CAPTIONS, Theme
 
 
 @dataclass(frozen=True)
@@ -66,11 +66,11 @@ def edge_id(prefix: str, source: str, target: str) -> str:
 def node_rows(node: NodeData, data: MapData, theme: Theme, layout: Layout) -> list[Row]:
     """What the node's box prints, cell by cell, at the layout's level of detail."""
     style = theme.nodes[node.kind]
-    marked = markers(origin=node.origin, opposing=node.opposing)
     # An opposing position says so first, on a band of its own; the origin follows the kind.
-    caption = " \u00b7 ".join([w.upper() for c, w in marked if c == "opposing"] + [style.caption]
-                              + ([ORIGIN_CAPTIONS[node.origin]]
-                                 if node.origin in ORIGIN_CAPTIONS else []))
+    words = [OPPOSING_WORDS.upper()] if node.opposing else []
+    words += [style.caption, *([ORIGIN_CAPTIONS[node.origin]]
+                               if node.origin in ORIGIN_CAPTIONS else [])]
+    caption = " \u00b7 ".join(words)
     band: dict[str, str] = ({"band": theme.band, "color": theme.band_text} if node.opposing
                             else {})
     reconstructed = node.origin == "reconstruction"  # its words are the editors', in italics
